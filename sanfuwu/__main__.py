@@ -1,0 +1,3 @@
+from sanfuwu.cli import main
+
+main()

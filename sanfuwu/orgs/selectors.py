@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from sanfuwu.orgs.models import Region, RegionKind
+
+
+def regions_of_kind(kind: str, *, within: QuerySet[Region] | None = None) -> QuerySet[Region]:
+    base = within if within is not None else Region.objects.all()
+    return base.filter(kind=kind, active=True)
+
+
+def region_label(region: Region) -> str:
+    """A label that tells grids of different communities apart in a drop-down."""
+    if region.kind in (RegionKind.DISTRICT, RegionKind.STREET, RegionKind.PARK):
+        return region.name
+    return region.full_name()

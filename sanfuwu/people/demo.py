@@ -1,0 +1,80 @@
+"""About forty demo people across every role and unit, with the seven well-known logins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+
+from sanfuwu.core.demokit import DemoContext
+from sanfuwu.core.demo_names import mobile, unique_person_names
+from sanfuwu.orgs.models import Department, Region, RegionKind
+from sanfuwu.people.models import Person, Role
+from sanfuwu.people.services import person_set_roles
+
+TOP_PINYIN = {"下沙街道": "xiasha", "白杨街道": "baiyang", "河庄街道": "hezhuang", "医药港小镇": "yiyaogang"}
+HANDLER_DEPARTMENTS = [
+    "guotu", "chengguan", "gongan", "shichang", "shefa", "weijian", "jiaoyu", "shengtai", "renshe", "rencai",
+]  # fmt: skip
+
+
+@dataclass
+class Seat:
+    username: str
+    role: str
+    title: str
+    region: Region | None = None
+    department: Department | None = None
+
+
+def _seats(district: Region) -> list[Seat]:
+    tops = list(Region.objects.filter(parent=district).order_by("sort_order", "id"))
+    grids = list(Region.objects.filter(kind=RegionKind.GRID).order_by("path"))
+    xiasha_grid = next(g for g in grids if g.path.startswith(next(t for t in tops if t.name == "下沙街道").path))
+    depts = {d.code: d for d in Department.objects.all()}
+    seats = [
+        Seat("admin", Role.ADMIN, "系统管理员", region=district),
+        Seat("leader", Role.LEADER, "区委副书记", region=district),
+        Seat("leader2", Role.LEADER, "管委会副主任", region=district),
+        Seat("leader3", Role.LEADER, "区纪委副书记", region=district),
+        Seat("dispatcher", Role.DISPATCHER, "区三服务协调中心调度员", region=district),
+        Seat("handler", Role.HANDLER, "建设局承办人", department=depts["jianshe"]),
+        Seat("visitor", Role.VISITOR, f"{xiasha_grid.name}网格员", region=xiasha_grid),
+        Seat("supervisor", Role.SUPERVISOR, "区督查室督查员", region=district),
+        Seat("supervisor2", Role.SUPERVISOR, "区督查室督查员", region=district),
+        Seat("evaluator", Role.EVALUATOR, "测评组成员", region=district),
+    ]
+    seats += [Seat(f"evaluator{n}", Role.EVALUATOR, "测评组成员", region=district) for n in range(2, 6)]
+    for top in tops:
+        seats.append(Seat(f"dispatcher_{TOP_PINYIN.get(top.name, top.pk)}", Role.DISPATCHER, f"{top.name}三服务办调度员", region=top))
+    for code in HANDLER_DEPARTMENTS:
+        dept = depts[code]
+        seats.append(Seat(f"handler_{code}", Role.HANDLER, f"{dept.name}承办人", department=dept))
+    other_grids = [g for g in grids if g != xiasha_grid]
+    for n, grid in enumerate(other_grids[::3] + other_grids[1::3][:7], start=1):
+        seats.append(Seat(f"grid{n:02d}", Role.VISITOR, f"{grid.name}网格员", region=grid))
+    return seats
+
+
+def build(ctx: DemoContext) -> None:
+    district: Region = ctx.shared["district"]
+    rng = ctx.rng("people")
+    seats = _seats(district)
+    names = unique_person_names(rng, len(seats))
+    password = make_password(settings.SANFUWU_DEMO_PASSWORD)  # one hash: argon2 is slow on purpose
+    for seat, name in zip(seats, names, strict=True):
+        person, _ = Person.objects.update_or_create(
+            username=seat.username,
+            defaults={
+                "name": name,
+                "phone": mobile(rng),
+                "title": seat.title,
+                "region": seat.region,
+                "department": seat.department,
+                "password": password,
+                "is_active": True,
+            },
+        )
+        person_set_roles(person=person, roles=[seat.role])
+    ctx.say(f"  人员：{len(seats)} 人")

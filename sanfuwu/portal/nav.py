@@ -1,0 +1,39 @@
+"""The navigation: which entries each role sees. Later apps add their entries here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from sanfuwu.people.models import Person, Role
+
+EVERYONE = frozenset(Role.values)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | Promise
+    url_name: str
+    icon: str
+    roles: frozenset[str]
+    section: str  # the first path segment that marks this entry active
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+NAV = [
+    NavEntry(_("工作台"), "home", "ti-layout-dashboard", EVERYONE, ""),
+    NavEntry(_("联系对象"), "targets:list", "ti-building-factory-2", EVERYONE, "targets"),
+]
+
+
+def nav_for(person: Person) -> list[NavEntry]:
+    roles = person.roles
+    if person.is_superuser:
+        roles = roles | {Role.ADMIN}
+    return [entry for entry in NAV if entry.roles & roles]

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from sanfuwu.orgs.models import RegionKind
+from sanfuwu.people.models import Person, Role
+from sanfuwu.people.scope import scope_of
+from sanfuwu.people.selectors import people_visible_to
+from sanfuwu.portal.access import can_edit_targets, person_of
+from sanfuwu.targets.models import Industry, TargetKind
+from sanfuwu.targets.selectors import targets_visible_to
+
+
+@dataclass(frozen=True)
+class Card:
+    label: str | Promise
+    value: int
+    icon: str
+    url: str = ""
+    tone: str = "primary"
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str | Promise
+    url: str
+    icon: str
+    hint: str | Promise = ""
+
+
+def _targets_url(**params: str) -> str:
+    return reverse("targets:list") + ("?" + urlencode(params) if params else "")
+
+
+def _cards(person: Person) -> list[Card]:
+    t = targets_visible_to(person).filter(active=True).aggregate(
+        enterprises=Count("id", filter=Q(kind=TargetKind.ENTERPRISE)),
+        key=Count("id", filter=Q(kind=TargetKind.ENTERPRISE, is_key=True)),
+        universities=Count("id", filter=Q(kind=TargetKind.UNIVERSITY)),
+        others=Count("id", filter=~Q(kind__in=[TargetKind.ENTERPRISE, TargetKind.UNIVERSITY])),
+    )
+    r = scope_of(person).regions().aggregate(
+        units=Count("id", filter=Q(kind__in=[RegionKind.COMMUNITY, RegionKind.VILLAGE])),
+        grids=Count("id", filter=Q(kind=RegionKind.GRID)),
+    )
+    cards = [
+        Card(_("企业"), t["enterprises"], "ti-building-factory-2", _targets_url(kind="enterprise")),
+        Card(_("重点企业"), t["key"], "ti-star", _targets_url(kind="enterprise", key="1"), "orange"),
+        Card(_("高校"), t["universities"], "ti-school", _targets_url(kind="university"), "green"),
+        Card(_("社区、村及其他"), t["others"], "ti-home-2", _targets_url(), "azure"),
+        Card(_("社区 / 村"), r["units"], "ti-map-2", "", "teal"),
+        Card(_("网格"), r["grids"], "ti-grid-dots", "", "purple"),
+    ]
+    if person.is_superuser or person.has_role(Role.ADMIN, Role.LEADER, Role.DISPATCHER):
+        cards.append(Card(_("工作人员"), people_visible_to(person).filter(is_active=True).count(), "ti-users", "", "indigo"))
+    return cards
+
+
+def _links(person: Person) -> list[Link]:
+    links = [Link(_("企业名录"), _targets_url(kind="enterprise"), "ti-list-search", _("按名称、信用代码、网格查找企业"))]
+    if person.region is not None and person.region.kind == RegionKind.GRID:
+        links.insert(0, Link(_("我的网格企业"), _targets_url(grid=str(person.region.pk)), "ti-map-pin", person.region.name))
+    if can_edit_targets(person):
+        links.append(Link(_("新增联系对象"), reverse("targets:new"), "ti-plus", _("企业、高校、人才、项目")))
+    links.append(Link(_("重点企业"), _targets_url(kind="enterprise", key="1"), "ti-star", _("重点联系服务的企业")))
+    if person.is_staff:
+        links.append(Link(_("系统配置"), reverse("admin:index"), "ti-settings", _("区域、部门、事项分类、人员与角色")))
+    return links
+
+
+def _industries(person: Person) -> list[tuple[str, int, int]]:
+    rows = (
+        targets_visible_to(person)
+        .filter(kind=TargetKind.ENTERPRISE, active=True)
+        .values("industry")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    total = sum(row["n"] for row in rows) or 1
+    labels = dict(Industry.choices)
+    return [(str(labels.get(row["industry"], "—")), row["n"], round(100 * row["n"] / total)) for row in rows]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    context = {
+        "person": person,
+        "cards": _cards(person),
+        "links": _links(person),
+        "industries": _industries(person),
+        "scope": scope_of(person),
+        "role": person.primary_role or "",
+    }
+    return render(request, "portal/home.html", context)

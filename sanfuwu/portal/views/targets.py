@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from sanfuwu.people.models import Person
+from sanfuwu.portal.access import can_edit_targets, person_of
+from sanfuwu.targets.forms import TargetFilterForm, TargetForm
+from sanfuwu.targets.models import Target
+from sanfuwu.targets.selectors import TargetFilter, target_get_for, target_search
+from sanfuwu.targets.services import target_create, target_update
+
+
+def _filter_from(form: TargetFilterForm) -> TargetFilter:
+    if not form.is_valid():
+        return TargetFilter()
+    d = form.cleaned_data
+    return TargetFilter(
+        q=d["q"], kind=d["kind"], industry=d["industry"], region=d["region"], grid=d["grid"],
+        is_key={"1": True, "0": False}.get(d["key"]),
+    )  # fmt: skip
+
+
+@login_required
+def target_list(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    form = TargetFilterForm(request.GET or None, actor=person)
+    qs = target_search(person, _filter_from(form))
+    page = Paginator(qs, settings.SANFUWU_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_edit": can_edit_targets(person),
+        "filtered": bool(query),
+    }
+    template = "targets/_results.html" if request.htmx and not request.htmx.boosted else "targets/list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+_EXPORT_HEADER = ["名称", "类型", "统一社会信用代码", "行业", "所属区域", "网格", "重点企业", "地址", "联系人", "联系电话"]
+
+
+def _safe_cell(value: object) -> str:
+    """Excel runs a cell that starts with = + - @ as a formula; a leading quote keeps it text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _export_rows(qs: object) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # Excel opens UTF-8 CSV as Chinese only with a byte-order mark
+    yield writer.writerow(_EXPORT_HEADER)
+    for t in qs.iterator(chunk_size=2000):  # type: ignore[attr-defined]
+        row = [
+            t.name, t.get_kind_display(), t.credit_code, t.get_industry_display(), t.region.name,
+            t.grid.name if t.grid else "", "是" if t.is_key else "否", t.address, t.contact_name, t.contact_phone,
+        ]  # fmt: skip
+        yield writer.writerow([_safe_cell(v) for v in row])
+
+
+@login_required
+def target_export(request: HttpRequest) -> StreamingHttpResponse:
+    person = person_of(request)
+    qs = target_search(person, _filter_from(TargetFilterForm(request.GET or None, actor=person)))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(_export_rows(qs), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''targets-{stamp}.csv"
+    return response
+
+
+@login_required
+def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_of(request)
+    target = target_get_for(person, pk)
+    ancestors = [r for r in (target.grid or target.region).ancestors() if r.kind != "district"]
+    return render(
+        request,
+        "targets/detail.html",
+        {"target": target, "ancestors": ancestors, "can_edit": can_edit_targets(person)},
+    )
+
+
+def _require_editor(person: Person) -> None:
+    if not can_edit_targets(person):
+        raise PermissionDenied("您的角色不能编辑联系对象。")
+
+
+def _save(request: HttpRequest, person: Person, form: TargetForm, target: Target | None) -> Target | None:
+    if not form.is_valid():
+        return None
+    try:
+        with transaction.atomic():
+            if target is None:
+                return target_create(actor=person, fields=form.cleaned_data)
+            return target_update(actor=person, target=target, fields=form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+
+
+@login_required
+def target_new(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    _require_editor(person)
+    form = TargetForm(request.POST or None, actor=person, initial={"kind": request.GET.get("kind", "enterprise")})
+    if request.method == "POST":
+        saved = _save(request, person, form, None)
+        if saved:
+            messages.success(request, f"已新增联系对象“{saved.name}”。")
+            return redirect("targets:detail", pk=saved.pk)
+    return render(request, "targets/form.html", {"form": form, "target": None})
+
+
+@login_required
+def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_of(request)
+    target = target_get_for(person, pk)
+    _require_editor(person)
+    form = TargetForm(request.POST or None, instance=target, actor=person)
+    if request.method == "POST":
+        # Work on a fresh copy so that a refused edit leaves the shown object untouched.
+        saved = _save(request, person, form, target_get_for(person, pk))
+        if saved:
+            messages.success(request, f"已保存“{saved.name}”。")
+            return redirect("targets:detail", pk=saved.pk)
+    return render(request, "targets/form.html", {"form": form, "target": target})

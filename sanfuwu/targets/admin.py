@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from sanfuwu.core.admin_scope import ScopedAdmin
+from sanfuwu.orgs.models import RegionKind
+from sanfuwu.people.scope import scope_of
+from sanfuwu.targets.credit_code import normalize_credit_code
+from sanfuwu.targets.models import Target
+from sanfuwu.targets.selectors import targets_visible_to
+from sanfuwu.targets.services import TARGET_FIELDS, target_create, target_update
+
+
+class TargetAdminForm(forms.ModelForm[Target]):
+    class Meta:
+        model = Target
+        fields = TARGET_FIELDS
+
+    def clean_credit_code(self) -> str | None:
+        return normalize_credit_code(self.cleaned_data.get("credit_code") or "") or None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        region, grid = data.get("region"), data.get("grid")
+        if region is not None and grid is not None and not region.contains(grid):
+            self.add_error("grid", "所选网格不在所属区域之内。")
+        return data
+
+
+@admin.register(Target)
+class TargetAdmin(ScopedAdmin):
+    form = TargetAdminForm
+    list_display = ["name", "kind", "credit_code", "industry", "region", "grid", "is_key", "active"]
+    list_filter = ["kind", "is_key", "industry", "active"]
+    search_fields = ["name", "credit_code"]
+    list_select_related = ["region", "grid"]
+
+    def scoped_queryset(self, request: HttpRequest, qs: QuerySet[Any]) -> QuerySet[Any]:
+        return qs.filter(pk__in=targets_visible_to(request.user).values("pk"))  # type: ignore[arg-type]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        visible = scope_of(request.user).regions()  # type: ignore[arg-type]
+        if db_field.name == "region":
+            kwargs["queryset"] = visible.exclude(kind=RegionKind.GRID)
+        elif db_field.name == "grid":
+            kwargs["queryset"] = visible.filter(kind=RegionKind.GRID)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Target, form: Any, change: bool) -> None:
+        fields = {k: form.cleaned_data.get(k) for k in TARGET_FIELDS}
+        if change:
+            target_update(actor=request.user, target=obj, fields=fields)  # type: ignore[arg-type]
+        else:
+            obj.pk = target_create(actor=request.user, fields=fields).pk  # type: ignore[arg-type]

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from sanfuwu.core.forms import StyledForm
+from sanfuwu.orgs.models import Region, RegionKind
+from sanfuwu.orgs.selectors import region_label
+from sanfuwu.people.models import Person
+from sanfuwu.people.scope import scope_of
+from sanfuwu.targets.credit_code import normalize_credit_code
+from sanfuwu.targets.models import Industry, Target, TargetKind
+from sanfuwu.targets.services import TARGET_FIELDS
+
+
+class RegionChoiceField(forms.ModelChoiceField[Region]):
+    def label_from_instance(self, obj: Region) -> str:
+        return region_label(obj)
+
+
+class TargetForm(StyledForm, forms.ModelForm[Target]):
+    region = RegionChoiceField(queryset=Region.objects.none(), label="所属区域")
+    grid = RegionChoiceField(queryset=Region.objects.none(), label="网格", required=False)
+
+    class Meta:
+        model = Target
+        fields = TARGET_FIELDS
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, actor: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        visible = scope_of(actor).regions().filter(active=True)
+        self.fields["region"].queryset = visible.exclude(kind=RegionKind.GRID)  # type: ignore[attr-defined]
+        self.fields["grid"].queryset = visible.filter(kind=RegionKind.GRID)  # type: ignore[attr-defined]
+        self.style_widgets()
+        self.fields["credit_code"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+        self.fields["contact_phone"].widget.attrs["inputmode"] = "tel"
+
+    def clean_credit_code(self) -> str | None:
+        code = normalize_credit_code(self.cleaned_data.get("credit_code") or "")
+        return code or None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind == TargetKind.ENTERPRISE:
+            if not data.get("credit_code") and "credit_code" not in self.errors:
+                self.add_error("credit_code", "企业必须填写统一社会信用代码。")
+            if not data.get("industry"):
+                self.add_error("industry", "请选择企业所属行业。")
+        region, grid = data.get("region"), data.get("grid")
+        if region is not None and grid is not None and not region.contains(grid):
+            self.add_error("grid", "所选网格不在所属区域之内。")
+        return data
+
+
+class TargetFilterForm(StyledForm, forms.Form):
+    q = forms.CharField(label="名称或信用代码", required=False, max_length=100)
+    kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部类型"), *TargetKind.choices])
+    industry = forms.ChoiceField(label="行业", required=False, choices=[("", "全部行业"), *Industry.choices])
+    region = RegionChoiceField(queryset=Region.objects.none(), label="区域", required=False, empty_label="全部区域")
+    grid = RegionChoiceField(queryset=Region.objects.none(), label="网格", required=False, empty_label="全部网格")
+    key = forms.ChoiceField(
+        label="重点", required=False, choices=[("", "全部"), ("1", "重点企业"), ("0", "非重点")]
+    )
+
+    def __init__(self, *args: Any, actor: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        visible = scope_of(actor).regions().filter(active=True)
+        self.fields["region"].queryset = visible.filter(  # type: ignore[attr-defined]
+            kind__in=[RegionKind.STREET, RegionKind.PARK, RegionKind.COMMUNITY, RegionKind.VILLAGE]
+        )
+        self.fields["grid"].queryset = visible.filter(kind=RegionKind.GRID)  # type: ignore[attr-defined]
+        self.style_widgets()

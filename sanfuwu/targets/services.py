@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from sanfuwu.people.models import Person
+from sanfuwu.people.scope import scope_of
+from sanfuwu.targets.models import Target
+
+TARGET_FIELDS = (
+    "kind", "name", "credit_code", "industry", "address", "region", "grid",
+    "is_key", "contact_name", "contact_phone", "note", "active",
+)  # fmt: skip
+
+
+def _check_and_save(*, actor: Person, target: Target) -> Target:
+    scope = scope_of(actor)
+    if not scope.covers(target.region):
+        raise ValidationError({"region": "所选区域不在您的管辖范围内。"})
+    if target.grid is not None and not target.region.contains(target.grid):
+        raise ValidationError({"grid": "所选网格不在所属区域之内。"})
+    target.full_clean()
+    target.save()
+    return target
+
+
+@transaction.atomic
+def target_create(*, actor: Person, fields: dict[str, Any]) -> Target:
+    target = Target(**{k: v for k, v in fields.items() if k in TARGET_FIELDS})
+    return _check_and_save(actor=actor, target=target)
+
+
+@transaction.atomic
+def target_update(*, actor: Person, target: Target, fields: dict[str, Any]) -> Target:
+    for key, value in fields.items():
+        if key in TARGET_FIELDS:
+            setattr(target, key, value)
+    return _check_and_save(actor=actor, target=target)
