@@ -20,8 +20,12 @@ class RegionChoiceField(forms.ModelChoiceField[Region]):
 
 
 class TargetForm(StyledForm, forms.ModelForm[Target]):
-    region = RegionChoiceField(queryset=Region.objects.none(), label="所属区域")
-    grid = RegionChoiceField(queryset=Region.objects.none(), label="网格", required=False)
+    region = RegionChoiceField(
+        queryset=Region.objects.none(), label="所属区域", empty_label="请选择街道、园区、社区或村"
+    )
+    grid = RegionChoiceField(
+        queryset=Region.objects.none(), label="网格", required=False, empty_label="不属于网格 / 暂不指定"
+    )
 
     class Meta:
         model = Target
@@ -36,6 +40,8 @@ class TargetForm(StyledForm, forms.ModelForm[Target]):
         self.style_widgets()
         self.fields["credit_code"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
         self.fields["contact_phone"].widget.attrs["inputmode"] = "tel"
+        self.fields["credit_code"].help_text = "18 位，企业必填；可直接粘贴，空格和小写会自动整理。"
+        self.fields["industry"].choices = [("", "请选择行业"), *Industry.choices]
 
     def clean_credit_code(self) -> str | None:
         code = normalize_credit_code(self.cleaned_data.get("credit_code") or "")
@@ -57,7 +63,7 @@ class TargetForm(StyledForm, forms.ModelForm[Target]):
 
 class TargetFilterForm(StyledForm, forms.Form):
     q = forms.CharField(label="名称或信用代码", required=False, max_length=100)
-    kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部类型"), *TargetKind.choices])
+    kind = forms.ChoiceField(required=False, choices=[("all", "全部"), *TargetKind.choices], widget=forms.HiddenInput)
     industry = forms.ChoiceField(label="行业", required=False, choices=[("", "全部行业"), *Industry.choices])
     region = RegionChoiceField(queryset=Region.objects.none(), label="区域", required=False, empty_label="全部区域")
     grid = RegionChoiceField(queryset=Region.objects.none(), label="网格", required=False, empty_label="全部网格")

@@ -46,7 +46,6 @@ def _cards(person: Person) -> list[Card]:
         enterprises=Count("id", filter=Q(kind=TargetKind.ENTERPRISE)),
         key=Count("id", filter=Q(kind=TargetKind.ENTERPRISE, is_key=True)),
         universities=Count("id", filter=Q(kind=TargetKind.UNIVERSITY)),
-        others=Count("id", filter=~Q(kind__in=[TargetKind.ENTERPRISE, TargetKind.UNIVERSITY])),
     )
     r = scope_of(person).regions().aggregate(
         units=Count("id", filter=Q(kind__in=[RegionKind.COMMUNITY, RegionKind.VILLAGE])),
@@ -56,7 +55,6 @@ def _cards(person: Person) -> list[Card]:
         Card(_("企业"), t["enterprises"], "ti-building-factory-2", _targets_url(kind="enterprise")),
         Card(_("重点企业"), t["key"], "ti-star", _targets_url(kind="enterprise", key="1"), "orange"),
         Card(_("高校"), t["universities"], "ti-school", _targets_url(kind="university"), "green"),
-        Card(_("社区、村及其他"), t["others"], "ti-home-2", _targets_url(), "azure"),
         Card(_("社区 / 村"), r["units"], "ti-map-2", "", "teal"),
         Card(_("网格"), r["grids"], "ti-grid-dots", "", "purple"),
     ]

@@ -9,38 +9,63 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from sanfuwu.people.models import Person
+from sanfuwu.people.selectors import people_visible_to
 from sanfuwu.portal.access import can_edit_targets, person_of
 from sanfuwu.targets.forms import TargetFilterForm, TargetForm
-from sanfuwu.targets.models import Target
+from sanfuwu.targets.models import Target, TargetKind
 from sanfuwu.targets.selectors import TargetFilter, target_get_for, target_search
 from sanfuwu.targets.services import target_create, target_update
 
 
-def _filter_from(form: TargetFilterForm) -> TargetFilter:
-    if not form.is_valid():
-        return TargetFilter()
-    d = form.cleaned_data
+def _filter_from(form: TargetFilterForm, *, kind: str | None = None) -> TargetFilter:
+    """Filters from the valid fields; an invalid one is shown at its field and not applied."""
+    form.is_valid()
+    d = getattr(form, "cleaned_data", {})
+    chosen = kind if kind is not None else (d.get("kind") or TargetKind.ENTERPRISE)
     return TargetFilter(
-        q=d["q"], kind=d["kind"], industry=d["industry"], region=d["region"], grid=d["grid"],
-        is_key={"1": True, "0": False}.get(d["key"]),
+        q=d.get("q", ""), kind="" if chosen == "all" else chosen, industry=d.get("industry", ""),
+        region=d.get("region"), grid=d.get("grid"), is_key={"1": True, "0": False}.get(d.get("key", "")),
     )  # fmt: skip
+
+
+def _kind_tabs(person: Person, form: TargetFilterForm, current: str, query: QueryDict) -> list[dict[str, object]]:
+    counts = dict(
+        target_search(person, _filter_from(form, kind="all"))
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("id"))
+    )
+    tabs = []
+    for value, label in [*TargetKind.choices, ("all", "全部")]:
+        q = query.copy()
+        q["kind"] = value
+        n = sum(counts.values()) if value == "all" else counts.get(value, 0)
+        if n or value in (current, TargetKind.ENTERPRISE, "all"):
+            tabs.append({"value": value, "label": label, "count": n, "query": q.urlencode(), "active": value == current})
+    return tabs
 
 
 @login_required
 def target_list(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     form = TargetFilterForm(request.GET or None, actor=person)
-    qs = target_search(person, _filter_from(form))
+    filters = _filter_from(form)
+    qs = target_search(person, filters)
     page = Paginator(qs, settings.SANFUWU_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    current_kind = filters.kind or "all"
+    query["kind"] = current_kind
     context = {
         "form": form,
+        "kind": current_kind,
+        "tabs": _kind_tabs(person, form, current_kind, query),
         "page": page,
         "query": query.urlencode(),
         "can_edit": can_edit_targets(person),
@@ -91,10 +116,16 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_of(request)
     target = target_get_for(person, pk)
     ancestors = [r for r in (target.grid or target.region).ancestors() if r.kind != "district"]
+    grid_workers = people_visible_to(person).filter(region=target.grid, is_active=True) if target.grid else []
     return render(
         request,
         "targets/detail.html",
-        {"target": target, "ancestors": ancestors, "can_edit": can_edit_targets(person)},
+        {
+            "target": target,
+            "ancestors": ancestors,
+            "grid_workers": grid_workers,
+            "can_edit": can_edit_targets(person),
+        },
     )
 
 
