@@ -1,0 +1,63 @@
+# Two commands on a fresh machine: `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The PostgreSQL server for `make test-postgres`; the suite creates and drops its own database there.
+SANFUWU_TEST_PG ?= postgres://postgres@127.0.0.1:5432
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: demo serve test test-postgres lint typecheck pytest browser-deps messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's Chromium and CJK fonts for the browser tests; Playwright never downloads a browser.
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk fontconfig; \
+	fi
+
+demo: $(VENV)/.installed node_modules/.installed
+	$(BIN)/sanfuwu demo
+	$(BIN)/sanfuwu serve
+
+serve: $(VENV)/.installed node_modules/.installed
+	$(BIN)/sanfuwu serve
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-dev node_modules/.installed browser-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+test-postgres: $(VENV)/.installed-dev node_modules/.installed browser-deps
+	SANFUWU_DATABASE_URL=$(SANFUWU_TEST_PG)/sanfuwu_ci_$$$$ $(BIN)/pytest $(PYTEST_ARGS)
+
+# Recompile the translations after editing sanfuwu/locale/*/LC_MESSAGES/django.po (needs gettext).
+messages: $(VENV)/.installed
+	cd sanfuwu && ../$(BIN)/django-admin makemessages -l en --no-obsolete && ../$(BIN)/django-admin compilemessages
+
+clean:
+	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache
