@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from sanfuwu.orgs.models import Region
+from sanfuwu.orgs.models import Region, RegionKind
 from sanfuwu.people.models import DISTRICT_WIDE_ROLES, Person
 
 
@@ -29,6 +29,15 @@ class Scope:
         if self.region is None:
             return Region.objects.none()
         return self.region.subtree()
+
+    def placeable_regions(self) -> QuerySet[Region]:
+        """Where this person may file a target: the own subtree and, for someone whose unit is a
+        grid or a community, the places above it, as long as a grid of their own is given too."""
+        visible = self.regions().filter(active=True).exclude(kind=RegionKind.GRID)
+        if self.everything or self.region is None:
+            return visible
+        above = Region.objects.filter(pk__in=self.region.ancestor_ids()).exclude(kind=RegionKind.DISTRICT)
+        return (visible | above.exclude(kind=RegionKind.GRID)).distinct()
 
     def covers(self, region: Region | None) -> bool:
         if self.everything:

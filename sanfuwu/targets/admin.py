@@ -17,6 +17,8 @@ from sanfuwu.targets.services import TARGET_FIELDS, target_create, target_update
 
 
 class TargetAdminForm(forms.ModelForm[Target]):
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=40, required=False)
+
     class Meta:
         model = Target
         fields = TARGET_FIELDS

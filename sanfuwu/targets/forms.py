@@ -26,6 +26,8 @@ class TargetForm(StyledForm, forms.ModelForm[Target]):
     grid = RegionChoiceField(
         queryset=Region.objects.none(), label="网格", required=False, empty_label="不属于网格 / 暂不指定"
     )
+    # Longer than 18 on purpose: pasted codes carry spaces that clean_credit_code removes.
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=40, required=False)
 
     class Meta:
         model = Target
@@ -34,9 +36,9 @@ class TargetForm(StyledForm, forms.ModelForm[Target]):
 
     def __init__(self, *args: Any, actor: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        visible = scope_of(actor).regions().filter(active=True)
-        self.fields["region"].queryset = visible.exclude(kind=RegionKind.GRID)  # type: ignore[attr-defined]
-        self.fields["grid"].queryset = visible.filter(kind=RegionKind.GRID)  # type: ignore[attr-defined]
+        scope = scope_of(actor)
+        self.fields["region"].queryset = scope.placeable_regions()  # type: ignore[attr-defined]
+        self.fields["grid"].queryset = scope.regions().filter(active=True, kind=RegionKind.GRID)  # type: ignore[attr-defined]
         self.style_widgets()
         self.fields["credit_code"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
         self.fields["contact_phone"].widget.attrs["inputmode"] = "tel"

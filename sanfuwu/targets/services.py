@@ -17,7 +17,11 @@ TARGET_FIELDS = (
 
 def _check_and_save(*, actor: Person, target: Target) -> Target:
     scope = scope_of(actor)
-    if not scope.covers(target.region):
+    if not (scope.covers(target.region) or scope.covers(target.grid)):
+        # Someone whose unit is a grid files targets above it only together with that grid.
+        above_own_unit = scope.region is not None and target.region.contains(scope.region)
+        if above_own_unit:
+            raise ValidationError({"grid": "请选择您负责的网格。"})
         raise ValidationError({"region": "所选区域不在您的管辖范围内。"})
     if target.grid is not None and not target.region.contains(target.grid):
         raise ValidationError({"grid": "所选网格不在所属区域之内。"})
