@@ -57,7 +57,7 @@ test-postgres: $(VENV)/.installed-dev node_modules/.installed browser-deps
 
 # Recompile the translations after editing sanfuwu/locale/*/LC_MESSAGES/django.po (needs gettext).
 messages: $(VENV)/.installed
-	cd sanfuwu && ../$(BIN)/django-admin makemessages -l en --no-obsolete && ../$(BIN)/django-admin compilemessages
+	cd sanfuwu && ../$(BIN)/sanfuwu makemessages -l en --no-obsolete --no-location && ../$(BIN)/sanfuwu compilemessages
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache

@@ -79,7 +79,12 @@ def make_person(
     staff: bool = False,
 ) -> Person:  # fmt: skip
     person = Person.objects.create_user(
-        username=username, password=PASSWORD, name=username, region=region, department=department, is_staff=staff
+        username=username,
+        password=PASSWORD,
+        name=username,
+        region=region,
+        department=department,
+        is_staff=staff,
     )
     person_set_roles(person=person, roles=roles)
     return Person.objects.get(pk=person.pk)
@@ -121,9 +126,7 @@ def xiasha_staff(world: World) -> Person:
     from django.contrib.auth.models import Permission
 
     person = make_person("xs_clerk", [Role.DISPATCHER], region=world.xiasha, staff=True)
-    person.user_permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["targets", "orgs"])
-    )
+    person.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["targets", "orgs"]))
     return Person.objects.get(pk=person.pk)
 
 

@@ -27,9 +27,7 @@ def test_it_computes_the_check_character_worked_by_hand():
         "91330114MA2GLT9W8T",
         "12330000" + "MA2BCDEF1" + credit_code_check_char("12330000MA2BCDEF1"),
         # check value 0: find a body whose check character is the digit 0
-        next(
-            f"91330100{n:09d}0" for n in range(10_000) if credit_code_check_char(f"91330100{n:09d}") == "0"
-        ),
+        next(f"91330100{n:09d}0" for n in range(10_000) if credit_code_check_char(f"91330100{n:09d}") == "0"),
     ],
 )
 def test_it_accepts_valid_codes(code):
@@ -81,7 +79,12 @@ def test_its_messages_are_chinese():
 
 @pytest.mark.parametrize(
     "typed",
-    [HAND_WORKED.lower(), f"  {HAND_WORKED}  ", "9133 0114 MA2G LT9W 8T", "９１３３０１１４ＭＡ２ＧＬＴ９Ｗ８Ｔ"],
+    [
+        HAND_WORKED.lower(),
+        f"  {HAND_WORKED}  ",
+        "9133 0114 MA2G LT9W 8T",
+        "９１３３０１１４ＭＡ２ＧＬＴ９Ｗ８Ｔ",
+    ],
 )
 def test_it_normalises_what_people_type(typed):
     assert normalize_credit_code(typed) == HAND_WORKED

@@ -44,7 +44,11 @@ def test_it_does_not_confuse_siblings_whose_ids_share_a_prefix(world: World):
     one = Region.objects.get(pk=world.district.pk + 1)
     assert all(r.path.startswith(one.path) for r in one.subtree())
     assert one.subtree().count() == Region.objects.filter(path__startswith=one.path).count()
-    assert set(one.subtree()) == {one, *Region.objects.filter(parent=one), *Region.objects.filter(parent__parent=one)}
+    assert set(one.subtree()) == {
+        one,
+        *Region.objects.filter(parent=one),
+        *Region.objects.filter(parent__parent=one),
+    }
 
 
 def test_it_answers_a_subtree_in_one_query(world: World):
@@ -54,7 +58,12 @@ def test_it_answers_a_subtree_in_one_query(world: World):
 
 
 def test_it_lists_ancestors_from_the_root(world: World):
-    assert [r.name for r in world.touge_grid.ancestors()] == ["杭州测试区", "下沙街道", "头格社区", "头格第1网格"]
+    assert [r.name for r in world.touge_grid.ancestors()] == [
+        "杭州测试区",
+        "下沙街道",
+        "头格社区",
+        "头格第1网格",
+    ]
 
 
 def test_it_moves_a_subtree_with_its_paths_and_depths(world: World):

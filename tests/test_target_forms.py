@@ -102,7 +102,9 @@ def test_a_refused_edit_changes_nothing(world: World, xiasha_dispatcher):
 
 
 def test_it_keeps_what_was_typed_after_a_refusal(world: World, xiasha_dispatcher):
-    response = client_for(xiasha_dispatcher).post(reverse("targets:new"), valid_post(world, credit_code="bad"))
+    response = client_for(xiasha_dispatcher).post(
+        reverse("targets:new"), valid_post(world, credit_code="bad")
+    )
     assert "杭州市钱塘区6号大街1号" in response.content.decode()
 
 

@@ -24,7 +24,9 @@ class RegionAdminForm(forms.ModelForm[Region]):
         if "kind" in data and "parent" in data:
             try:
                 region_check_placement(
-                    kind=data["kind"], parent=data["parent"], region=self.instance if self.instance.pk else None
+                    kind=data["kind"],
+                    parent=data["parent"],
+                    region=self.instance if self.instance.pk else None,
                 )
             except ValidationError as exc:
                 self.add_error(None, exc)
@@ -65,14 +67,14 @@ class RegionAdmin(ScopedAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "region", "sort_order", "active"]
     list_editable = ["sort_order", "active"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "default_department", "sort_order", "active"]
     list_filter = ["default_department", "active"]
     search_fields = ["name", "code", "about"]

@@ -41,7 +41,11 @@ def _child_kind(child: Any, problems: list[str], where: str) -> tuple[str, str] 
             problems.append(f"{where}：无法从名称“{child}”判断类型，请写成 {{name: …, kind: community}}。")
             return None
         return name, kind
-    if isinstance(child, dict) and isinstance(child.get("name"), str) and child.get("kind") in RegionKind.values:
+    if (
+        isinstance(child, dict)
+        and isinstance(child.get("name"), str)
+        and child.get("kind") in RegionKind.values
+    ):
         return child["name"].strip(), child["kind"]
     problems.append(f"{where}：下级区域须为名称或 {{name, kind}}。")
     return None
@@ -75,7 +79,9 @@ def catalog_parse(text: str) -> dict[str, Any]:
             problems.append(f"categories 第 {i} 项：编码 {cat['code']} 重复。")
         cat_codes.add(cat["code"])
         if cat.get("dept") not in dept_codes:
-            problems.append(f"categories 第 {i} 项（{cat['name']}）：主办部门 {cat.get('dept')} 不在 departments 中。")
+            problems.append(
+                f"categories 第 {i} 项（{cat['name']}）：主办部门 {cat.get('dept')} 不在 departments 中。"
+            )
     regions = []
     for i, reg in enumerate(data.get("regions") or [], start=1):
         where = f"regions 第 {i} 项"

@@ -11,8 +11,16 @@ from sanfuwu.orgs.services import region_create
 # Communities and villages beyond the catalogue's, with how many grids each holds.
 EXTRA_UNITS = {
     "下沙街道": [("七格社区", RegionKind.COMMUNITY), ("元成社区", RegionKind.COMMUNITY)],
-    "白杨街道": [("云滨社区", RegionKind.COMMUNITY), ("文海社区", RegionKind.COMMUNITY), ("金沙湖社区", RegionKind.COMMUNITY)],
-    "河庄街道": [("新围村", RegionKind.VILLAGE), ("江东村", RegionKind.VILLAGE), ("建华村", RegionKind.VILLAGE)],
+    "白杨街道": [
+        ("云滨社区", RegionKind.COMMUNITY),
+        ("文海社区", RegionKind.COMMUNITY),
+        ("金沙湖社区", RegionKind.COMMUNITY),
+    ],
+    "河庄街道": [
+        ("新围村", RegionKind.VILLAGE),
+        ("江东村", RegionKind.VILLAGE),
+        ("建华村", RegionKind.VILLAGE),
+    ],
 }
 GRIDS_PER_UNIT = {
     "头格社区": 2, "中沙社区": 2, "七格社区": 2, "元成社区": 1, "云滨社区": 2, "文海社区": 2,

@@ -13,13 +13,13 @@ from sanfuwu.people.scope import scope_of
 from sanfuwu.people.selectors import people_visible_to
 
 
-class RoleGrantInline(admin.TabularInline):  # type: ignore[type-arg]
+class RoleGrantInline(admin.TabularInline):
     model = RoleGrant
     extra = 1
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdmin, UserAdmin):  # type: ignore[type-arg]
+class PersonAdmin(ScopedAdmin, UserAdmin):
     inlines = [RoleGrantInline]
     list_display = ["username", "name", "unit_name", "title", "is_active"]
     list_filter = ["role_grants__role", "is_active", "department"]
@@ -32,7 +32,13 @@ class PersonAdmin(ScopedAdmin, UserAdmin):  # type: ignore[type-arg]
         ("时间", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "name", "region", "department", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "name", "region", "department", "password1", "password2"),
+            },
+        ),
     )
 
     @admin.display(description="单位")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
-from sanfuwu.core.demokit import DemoContext
 from sanfuwu.core.demo_names import mobile, unique_person_names
+from sanfuwu.core.demokit import DemoContext
 from sanfuwu.orgs.models import Department, Region, RegionKind
 from sanfuwu.people.models import Person, Role
 from sanfuwu.people.services import person_set_roles
@@ -31,7 +31,9 @@ class Seat:
 def _seats(district: Region) -> list[Seat]:
     tops = list(Region.objects.filter(parent=district).order_by("sort_order", "id"))
     grids = list(Region.objects.filter(kind=RegionKind.GRID).order_by("path"))
-    xiasha_grid = next(g for g in grids if g.path.startswith(next(t for t in tops if t.name == "下沙街道").path))
+    xiasha_grid = next(
+        g for g in grids if g.path.startswith(next(t for t in tops if t.name == "下沙街道").path)
+    )
     depts = {d.code: d for d in Department.objects.all()}
     seats = [
         Seat("admin", Role.ADMIN, "系统管理员", region=district),
@@ -47,7 +49,14 @@ def _seats(district: Region) -> list[Seat]:
     ]
     seats += [Seat(f"evaluator{n}", Role.EVALUATOR, "测评组成员", region=district) for n in range(2, 6)]
     for top in tops:
-        seats.append(Seat(f"dispatcher_{TOP_PINYIN.get(top.name, top.pk)}", Role.DISPATCHER, f"{top.name}三服务办调度员", region=top))
+        seats.append(
+            Seat(
+                f"dispatcher_{TOP_PINYIN.get(top.name, top.pk)}",
+                Role.DISPATCHER,
+                f"{top.name}三服务办调度员",
+                region=top,
+            )
+        )
     for code in HANDLER_DEPARTMENTS:
         dept = depts[code]
         seats.append(Seat(f"handler_{code}", Role.HANDLER, f"{dept.name}承办人", department=dept))

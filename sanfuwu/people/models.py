@@ -37,7 +37,12 @@ class Person(AbstractUser):
     phone = models.CharField(_("电话"), max_length=24, blank=True, validators=[phone_validator])
     title = models.CharField(_("职务"), max_length=64, blank=True)
     region = models.ForeignKey(
-        Region, verbose_name=_("所属区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="people"
+        Region,
+        verbose_name=_("所属区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
     )
     department = models.ForeignKey(
         Department,

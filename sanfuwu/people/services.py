@@ -9,7 +9,7 @@ from sanfuwu.people.models import Person, Role, RoleGrant
 
 @transaction.atomic
 def person_set_roles(*, person: Person, roles: Iterable[str]) -> None:
-    wanted = {Role(r) for r in roles}
+    wanted: set[str] = {Role(r).value for r in roles}
     person.role_grants.exclude(role__in=wanted).delete()
     have = set(person.role_grants.values_list("role", flat=True))
     RoleGrant.objects.bulk_create([RoleGrant(person=person, role=r) for r in wanted - have])

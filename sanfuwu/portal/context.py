@@ -12,4 +12,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     section = request.path.strip("/").split("/")[0] if request.path else ""
-    return {"nav_entries": nav_for(user), "nav_section": section}  # type: ignore[arg-type]
+    return {"nav_entries": nav_for(user), "nav_section": section}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, Z, S, V
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -28,21 +29,21 @@ def normalize_credit_code(raw: str) -> str:
 
 def validate_credit_code(value: str) -> None:
     if any(ch.isspace() for ch in value):
-        raise ValidationError("统一社会信用代码不能包含空格。", code="spaces")
+        raise ValidationError(_("统一社会信用代码不能包含空格。"), code="spaces")
     if len(value) != 18:
         raise ValidationError(
-            "统一社会信用代码应为 18 位，当前为 %(n)s 位。", code="length", params={"n": len(value)}
+            _("统一社会信用代码应为 18 位，当前为 %(n)s 位。"), code="length", params={"n": len(value)}
         )
     if any(ch.islower() for ch in value):
-        raise ValidationError("统一社会信用代码中的字母须为大写。", code="lowercase")
+        raise ValidationError(_("统一社会信用代码中的字母须为大写。"), code="lowercase")
     bad = sorted({ch for ch in value if ch not in _VALUE})
     if bad:
         raise ValidationError(
-            "统一社会信用代码含有不允许的字符：%(chars)s（只用数字和除 I、O、Z、S、V 以外的大写字母）。",
+            _("统一社会信用代码含有不允许的字符：%(chars)s（只用数字和除 I、O、Z、S、V 以外的大写字母）。"),
             code="characters",
             params={"chars": "、".join(bad)},
         )
     if not value[2:8].isdigit():
-        raise ValidationError("统一社会信用代码第 3–8 位应为 6 位数字的行政区划码。", code="division")
+        raise ValidationError(_("统一社会信用代码第 3–8 位应为 6 位数字的行政区划码。"), code="division")
     if credit_code_check_char(value[:17]) != value[17]:
-        raise ValidationError("统一社会信用代码校验位不正确，请核对是否抄错。", code="check")
+        raise ValidationError(_("统一社会信用代码校验位不正确，请核对是否抄错。"), code="check")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import random
 
-from sanfuwu.core.demokit import DemoContext
 from sanfuwu.core.demo_names import mobile, person_name
+from sanfuwu.core.demokit import DemoContext
 from sanfuwu.orgs.models import Region, RegionKind
 from sanfuwu.targets.credit_code import ALPHABET, credit_code_check_char
 from sanfuwu.targets.models import Industry, Target, TargetKind
@@ -14,7 +14,9 @@ from sanfuwu.targets.models import Industry, Target, TargetKind
 ENTERPRISES = 269
 KEY_ENTERPRISES = 160
 
-BRAND_CHARS = "华康瑞博宏鼎润泰恒信德新永立海昌盛远嘉科达源锐启明正诚捷迈睿晟航聚合安联天星越峰致景驰英澜图凯晶辰"
+BRAND_CHARS = (
+    "华康瑞博宏鼎润泰恒信德新永立海昌盛远嘉科达源锐启明正诚捷迈睿晟航聚合安联天星越峰致景驰英澜图凯晶辰"
+)
 INDUSTRY_WORDS: dict[str, tuple[str, ...]] = {
     Industry.BIOMEDICINE: ("生物医药", "生物科技", "制药", "医疗器械", "基因科技", "药业"),
     Industry.ELECTRONICS: ("电子", "微电子", "光电科技", "半导体", "智能科技", "电子科技"),
@@ -37,8 +39,18 @@ ROADS = (
     "福城路", "金沙大道", "幸福南路", "江东大道", "青六中路", "下沙路", "学源街", "银海街", "围垦街",
 )  # fmt: skip
 UNIVERSITIES = ("钱塘理工大学", "浙东电子科技大学", "江滨医药职业技术学院")
-TALENTS = ("海外高层次人才（生物医药）", "省级领军人才（集成电路）", "青年拔尖人才（智能制造）", "高技能人才（精密加工）")
-PROJECTS = ("医药港小镇生物医药产业园二期项目", "下沙智能制造产业园项目", "河庄街道安置房建设项目", "白杨街道人才公寓项目")
+TALENTS = (
+    "海外高层次人才（生物医药）",
+    "省级领军人才（集成电路）",
+    "青年拔尖人才（智能制造）",
+    "高技能人才（精密加工）",
+)
+PROJECTS = (
+    "医药港小镇生物医药产业园二期项目",
+    "下沙智能制造产业园项目",
+    "河庄街道安置房建设项目",
+    "白杨街道人才公寓项目",
+)
 
 
 def demo_credit_code(rng: random.Random, *, prefix: str = "91330114") -> str:
@@ -107,7 +119,9 @@ def build(ctx: DemoContext) -> None:
     for name in PROJECTS:
         region = next((t for t in tops if name.startswith(t.name[:2])), park)
         _other(TargetKind.PROJECT, name, region, rng)
-    ctx.say(f"  联系对象：{Target.objects.count()} 个，其中企业 {Target.objects.filter(kind=TargetKind.ENTERPRISE).count()} 家")
+    ctx.say(
+        f"  联系对象：{Target.objects.count()} 个，其中企业 {Target.objects.filter(kind=TargetKind.ENTERPRISE).count()} 家"
+    )
 
 
 def _other(kind: str, name: str, region: Region, rng: random.Random, code: str | None = None) -> None:

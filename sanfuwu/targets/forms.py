@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from sanfuwu.core.forms import StyledForm
 from sanfuwu.orgs.models import Region, RegionKind
@@ -21,13 +22,16 @@ class RegionChoiceField(forms.ModelChoiceField[Region]):
 
 class TargetForm(StyledForm, forms.ModelForm[Target]):
     region = RegionChoiceField(
-        queryset=Region.objects.none(), label="所属区域", empty_label="请选择街道、园区、社区或村"
+        queryset=Region.objects.none(), label=_("所属区域"), empty_label=_("请选择街道、园区、社区或村")
     )
     grid = RegionChoiceField(
-        queryset=Region.objects.none(), label="网格", required=False, empty_label="不属于网格 / 暂不指定"
+        queryset=Region.objects.none(),
+        label=_("网格"),
+        required=False,
+        empty_label=_("不属于网格 / 暂不指定"),
     )
     # Longer than 18 on purpose: pasted codes carry spaces that clean_credit_code removes.
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=40, required=False)
+    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=40, required=False)
 
     class Meta:
         model = Target
@@ -42,8 +46,8 @@ class TargetForm(StyledForm, forms.ModelForm[Target]):
         self.style_widgets()
         self.fields["credit_code"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
         self.fields["contact_phone"].widget.attrs["inputmode"] = "tel"
-        self.fields["credit_code"].help_text = "18 位，企业必填；可直接粘贴，空格和小写会自动整理。"
-        self.fields["industry"].choices = [("", "请选择行业"), *Industry.choices]
+        self.fields["credit_code"].help_text = _("18 位，企业必填；可直接粘贴，空格和小写会自动整理。")
+        self.fields["industry"].choices = [("", _("请选择行业")), *Industry.choices]  # type: ignore[attr-defined]
 
     def clean_credit_code(self) -> str | None:
         code = normalize_credit_code(self.cleaned_data.get("credit_code") or "")
@@ -54,23 +58,31 @@ class TargetForm(StyledForm, forms.ModelForm[Target]):
         kind = data.get("kind")
         if kind == TargetKind.ENTERPRISE:
             if not data.get("credit_code") and "credit_code" not in self.errors:
-                self.add_error("credit_code", "企业必须填写统一社会信用代码。")
+                self.add_error("credit_code", _("企业必须填写统一社会信用代码。"))
             if not data.get("industry"):
-                self.add_error("industry", "请选择企业所属行业。")
+                self.add_error("industry", _("请选择企业所属行业。"))
         region, grid = data.get("region"), data.get("grid")
         if region is not None and grid is not None and not region.contains(grid):
-            self.add_error("grid", "所选网格不在所属区域之内。")
+            self.add_error("grid", _("所选网格不在所属区域之内。"))
         return data
 
 
 class TargetFilterForm(StyledForm, forms.Form):
-    q = forms.CharField(label="名称或信用代码", required=False, max_length=100)
-    kind = forms.ChoiceField(required=False, choices=[("all", "全部"), *TargetKind.choices], widget=forms.HiddenInput)
-    industry = forms.ChoiceField(label="行业", required=False, choices=[("", "全部行业"), *Industry.choices])
-    region = RegionChoiceField(queryset=Region.objects.none(), label="区域", required=False, empty_label="全部区域")
-    grid = RegionChoiceField(queryset=Region.objects.none(), label="网格", required=False, empty_label="全部网格")
+    q = forms.CharField(label=_("名称或信用代码"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        required=False, choices=[("all", _("全部")), *TargetKind.choices], widget=forms.HiddenInput
+    )
+    industry = forms.ChoiceField(
+        label=_("行业"), required=False, choices=[("", _("全部行业")), *Industry.choices]
+    )
+    region = RegionChoiceField(
+        queryset=Region.objects.none(), label=_("区域"), required=False, empty_label=_("全部区域")
+    )
+    grid = RegionChoiceField(
+        queryset=Region.objects.none(), label=_("网格"), required=False, empty_label=_("全部网格")
+    )
     key = forms.ChoiceField(
-        label="重点", required=False, choices=[("", "全部"), ("1", "重点企业"), ("0", "非重点")]
+        label=_("重点"), required=False, choices=[("", _("全部")), ("1", _("重点企业")), ("0", _("非重点"))]
     )
 
     def __init__(self, *args: Any, actor: Person, **kwargs: Any) -> None:

@@ -37,7 +37,9 @@ class Industry(models.TextChoices):
 class Target(models.Model):
     """A 联系对象: someone or something that cadres visit and serve."""
 
-    kind = models.CharField(_("类型"), max_length=16, choices=TargetKind.choices, default=TargetKind.ENTERPRISE)
+    kind = models.CharField(
+        _("类型"), max_length=16, choices=TargetKind.choices, default=TargetKind.ENTERPRISE
+    )
     name = models.CharField(_("名称"), max_length=200)
     credit_code = models.CharField(
         _("统一社会信用代码"),

@@ -47,7 +47,9 @@ def target_search(person: Person, f: TargetFilter) -> QuerySet[Target]:
     qs = targets_visible_to(person)
     if f.q:
         term = f.q.strip()
-        qs = qs.filter(Q(name__icontains=term) | Q(credit_code__iexact=term) | Q(credit_code__istartswith=term))
+        qs = qs.filter(
+            Q(name__icontains=term) | Q(credit_code__iexact=term) | Q(credit_code__istartswith=term)
+        )
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.industry:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from sanfuwu.people.models import Person
 from sanfuwu.people.scope import scope_of
@@ -21,10 +22,10 @@ def _check_and_save(*, actor: Person, target: Target) -> Target:
         # Someone whose unit is a grid files targets above it only together with that grid.
         above_own_unit = scope.region is not None and target.region.contains(scope.region)
         if above_own_unit:
-            raise ValidationError({"grid": "请选择您负责的网格。"})
-        raise ValidationError({"region": "所选区域不在您的管辖范围内。"})
+            raise ValidationError({"grid": _("请选择您负责的网格。")})
+        raise ValidationError({"region": _("所选区域不在您的管辖范围内。")})
     if target.grid is not None and not target.region.contains(target.grid):
-        raise ValidationError({"grid": "所选网格不在所属区域之内。"})
+        raise ValidationError({"grid": _("所选网格不在所属区域之内。")})
     target.full_clean()
     target.save()
     return target

@@ -42,14 +42,22 @@ def _targets_url(**params: str) -> str:
 
 
 def _cards(person: Person) -> list[Card]:
-    t = targets_visible_to(person).filter(active=True).aggregate(
-        enterprises=Count("id", filter=Q(kind=TargetKind.ENTERPRISE)),
-        key=Count("id", filter=Q(kind=TargetKind.ENTERPRISE, is_key=True)),
-        universities=Count("id", filter=Q(kind=TargetKind.UNIVERSITY)),
+    t = (
+        targets_visible_to(person)
+        .filter(active=True)
+        .aggregate(
+            enterprises=Count("id", filter=Q(kind=TargetKind.ENTERPRISE)),
+            key=Count("id", filter=Q(kind=TargetKind.ENTERPRISE, is_key=True)),
+            universities=Count("id", filter=Q(kind=TargetKind.UNIVERSITY)),
+        )
     )
-    r = scope_of(person).regions().aggregate(
-        units=Count("id", filter=Q(kind__in=[RegionKind.COMMUNITY, RegionKind.VILLAGE])),
-        grids=Count("id", filter=Q(kind=RegionKind.GRID)),
+    r = (
+        scope_of(person)
+        .regions()
+        .aggregate(
+            units=Count("id", filter=Q(kind__in=[RegionKind.COMMUNITY, RegionKind.VILLAGE])),
+            grids=Count("id", filter=Q(kind=RegionKind.GRID)),
+        )
     )
     cards = [
         Card(_("企业"), t["enterprises"], "ti-building-factory-2", _targets_url(kind="enterprise")),
@@ -59,19 +67,43 @@ def _cards(person: Person) -> list[Card]:
         Card(_("网格"), r["grids"], "ti-grid-dots", "", "purple"),
     ]
     if person.is_superuser or person.has_role(Role.ADMIN, Role.LEADER, Role.DISPATCHER):
-        cards.append(Card(_("工作人员"), people_visible_to(person).filter(is_active=True).count(), "ti-users", "", "indigo"))
+        cards.append(
+            Card(
+                _("工作人员"),
+                people_visible_to(person).filter(is_active=True).count(),
+                "ti-users",
+                "",
+                "indigo",
+            )
+        )
     return cards
 
 
 def _links(person: Person) -> list[Link]:
-    links = [Link(_("企业名录"), _targets_url(kind="enterprise"), "ti-list-search", _("按名称、信用代码、网格查找企业"))]
+    links = [
+        Link(
+            _("企业名录"),
+            _targets_url(kind="enterprise"),
+            "ti-list-search",
+            _("按名称、信用代码、网格查找企业"),
+        )
+    ]
     if person.region is not None and person.region.kind == RegionKind.GRID:
-        links.insert(0, Link(_("我的网格企业"), _targets_url(grid=str(person.region.pk)), "ti-map-pin", person.region.name))
+        links.insert(
+            0,
+            Link(
+                _("我的网格企业"), _targets_url(grid=str(person.region.pk)), "ti-map-pin", person.region.name
+            ),
+        )
     if can_edit_targets(person):
         links.append(Link(_("新增联系对象"), reverse("targets:new"), "ti-plus", _("企业、高校、人才、项目")))
-    links.append(Link(_("重点企业"), _targets_url(kind="enterprise", key="1"), "ti-star", _("重点联系服务的企业")))
+    links.append(
+        Link(_("重点企业"), _targets_url(kind="enterprise", key="1"), "ti-star", _("重点联系服务的企业"))
+    )
     if person.is_staff:
-        links.append(Link(_("系统配置"), reverse("admin:index"), "ti-settings", _("区域、部门、事项分类、人员与角色")))
+        links.append(
+            Link(_("系统配置"), reverse("admin:index"), "ti-settings", _("区域、部门、事项分类、人员与角色"))
+        )
     return links
 
 

@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sanfuwu.people.models import Person
 from sanfuwu.people.selectors import people_visible_to
@@ -34,7 +35,9 @@ def _filter_from(form: TargetFilterForm, *, kind: str | None = None) -> TargetFi
     )  # fmt: skip
 
 
-def _kind_tabs(person: Person, form: TargetFilterForm, current: str, query: QueryDict) -> list[dict[str, object]]:
+def _kind_tabs(
+    person: Person, form: TargetFilterForm, current: str, query: QueryDict
+) -> list[dict[str, object]]:
     counts = dict(
         target_search(person, _filter_from(form, kind="all"))
         .order_by()
@@ -42,12 +45,20 @@ def _kind_tabs(person: Person, form: TargetFilterForm, current: str, query: Quer
         .annotate(n=Count("id"))
     )
     tabs = []
-    for value, label in [*TargetKind.choices, ("all", "全部")]:
+    for value, label in [*TargetKind.choices, ("all", _("全部"))]:
         q = query.copy()
         q["kind"] = value
         n = sum(counts.values()) if value == "all" else counts.get(value, 0)
         if n or value in (current, TargetKind.ENTERPRISE, "all"):
-            tabs.append({"value": value, "label": label, "count": n, "query": q.urlencode(), "active": value == current})
+            tabs.append(
+                {
+                    "value": value,
+                    "label": label,
+                    "count": n,
+                    "query": q.urlencode(),
+                    "active": value == current,
+                }
+            )
     return tabs
 
 
@@ -75,7 +86,18 @@ def target_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-_EXPORT_HEADER = ["名称", "类型", "统一社会信用代码", "行业", "所属区域", "网格", "重点企业", "地址", "联系人", "联系电话"]
+_EXPORT_HEADER = [
+    "名称",
+    "类型",
+    "统一社会信用代码",
+    "行业",
+    "所属区域",
+    "网格",
+    "重点企业",
+    "地址",
+    "联系人",
+    "联系电话",
+]
 
 
 def _safe_cell(value: object) -> str:
@@ -96,7 +118,8 @@ def _export_rows(qs: object) -> Iterator[str]:
     for t in qs.iterator(chunk_size=2000):  # type: ignore[attr-defined]
         row = [
             t.name, t.get_kind_display(), t.credit_code, t.get_industry_display(), t.region.name,
-            t.grid.name if t.grid else "", "是" if t.is_key else "否", t.address, t.contact_name, t.contact_phone,
+            t.grid.name if t.grid else "", "是" if t.is_key else "否",
+            t.address, t.contact_name, t.contact_phone,
         ]  # fmt: skip
         yield writer.writerow([_safe_cell(v) for v in row])
 
@@ -131,7 +154,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _require_editor(person: Person) -> None:
     if not can_edit_targets(person):
-        raise PermissionDenied("您的角色不能编辑联系对象。")
+        raise PermissionDenied(_("您的角色不能编辑联系对象。"))
 
 
 def _save(request: HttpRequest, person: Person, form: TargetForm, target: Target | None) -> Target | None:
@@ -151,11 +174,13 @@ def _save(request: HttpRequest, person: Person, form: TargetForm, target: Target
 def target_new(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     _require_editor(person)
-    form = TargetForm(request.POST or None, actor=person, initial={"kind": request.GET.get("kind", "enterprise")})
+    form = TargetForm(
+        request.POST or None, actor=person, initial={"kind": request.GET.get("kind", "enterprise")}
+    )
     if request.method == "POST":
         saved = _save(request, person, form, None)
         if saved:
-            messages.success(request, f"已新增联系对象“{saved.name}”。")
+            messages.success(request, _("已新增联系对象“%(name)s”。") % {"name": saved.name})
             return redirect("targets:detail", pk=saved.pk)
     return render(request, "targets/form.html", {"form": form, "target": None})
 
@@ -170,6 +195,6 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
         # Work on a fresh copy so that a refused edit leaves the shown object untouched.
         saved = _save(request, person, form, target_get_for(person, pk))
         if saved:
-            messages.success(request, f"已保存“{saved.name}”。")
+            messages.success(request, _("已保存“%(name)s”。") % {"name": saved.name})
             return redirect("targets:detail", pk=saved.pk)
     return render(request, "targets/form.html", {"form": form, "target": target})

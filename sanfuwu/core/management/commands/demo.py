@@ -12,12 +12,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2025, help="随机种子，相同种子得到相同的演示数据")
-        parser.add_argument("--today", type=date.fromisoformat, default=None, help="演示数据的“今天”，YYYY-MM-DD")
+        parser.add_argument(
+            "--today", type=date.fromisoformat, default=None, help="演示数据的“今天”，YYYY-MM-DD"
+        )
         parser.add_argument("--no-migrate", action="store_true", help="不先执行数据库迁移")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_migrate"]:
             call_command("migrate", verbosity=0, interactive=False)
         self.stdout.write("正在建立演示区……")
-        demo_build(seed=options["seed"], today=options["today"] or date.today(), out=self.stdout)
+        demo_build(seed=options["seed"], today=options["today"] or date.today(), out=self.stdout)  # type: ignore[arg-type]
         self.stdout.write(self.style.SUCCESS("演示区已就绪。"))

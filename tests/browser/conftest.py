@@ -1,0 +1,100 @@
+"""The browser tests drive Debian's Chromium against the product started the way the README
+starts it: `sanfuwu demo`, then `sanfuwu serve`, as separate processes on their own database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = os.environ.get("SANFUWU_CHROMIUM", "/usr/bin/chromium")
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _own_database(env: dict[str, str], tmp: Path) -> tuple[str, str | None]:
+    """SQLite in a temporary folder, or a fresh PostgreSQL database when the suite runs on one."""
+    url = os.environ.get("SANFUWU_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{tmp / 'browser.sqlite3'}", None
+    import psycopg
+
+    server, _, name = url.rpartition("/")
+    db_name = f"{name}_browser"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{db_name}"')
+        conn.execute(f'CREATE DATABASE "{db_name}"')
+    return f"{server}/{db_name}", f"{server}/postgres|{db_name}"
+
+
+def _drop(handle: str | None) -> None:
+    if handle is None:
+        return
+    import psycopg
+
+    admin_url, db_name = handle.split("|")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("demo")
+    env = {**os.environ, "SANFUWU_VAR_DIR": str(tmp)}
+    env["SANFUWU_DATABASE_URL"], handle = _own_database(env, tmp)
+    script = str(Path(sys.executable).parent / "sanfuwu")
+    subprocess.run([script, "demo"], env=env, check=True, capture_output=True, timeout=300)
+    port = _free_port()
+    log = (tmp / "serve.log").open("w")
+    server = subprocess.Popen(
+        [script, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError((tmp / "serve.log").read_text()) from None
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+        _drop(handle)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,52 @@
+import pytest
+from django.db import IntegrityError
+
+import sanfuwu.settings as product_settings
+from sanfuwu.people.models import Person, Role
+from sanfuwu.people.selectors import people_visible_to
+from sanfuwu.people.services import person_set_roles
+from tests.conftest import World, make_person
+
+
+def test_the_product_hashes_passwords_with_argon2():
+    assert product_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_a_person_cannot_belong_to_a_region_and_a_department(world: World):
+    with pytest.raises(IntegrityError):
+        Person.objects.create(username="both", name="两边", region=world.xiasha, department=world.jianshe)
+
+
+def test_a_person_holds_several_roles(world: World):
+    person = make_person("multi", [Role.DISPATCHER, Role.SUPERVISOR], region=world.xiasha)
+    assert person.roles == {Role.DISPATCHER, Role.SUPERVISOR}
+    assert person.role_labels() == ["调度员", "督查员"]
+
+
+def test_setting_roles_replaces_the_old_ones(world: World):
+    person = make_person("multi", [Role.DISPATCHER, Role.SUPERVISOR], region=world.xiasha)
+    person_set_roles(person=person, roles=[Role.HANDLER])
+    assert Person.objects.get(pk=person.pk).roles == {Role.HANDLER}
+
+
+def test_an_admin_role_opens_the_admin(world: World):
+    person = make_person("boss", [Role.ADMIN], region=world.district)
+    assert person.is_staff and person.is_superuser
+
+
+def test_it_refuses_an_unknown_role(world: World):
+    person = make_person("x", [Role.VISITOR], region=world.xiasha)
+    with pytest.raises(ValueError):
+        person_set_roles(person=person, roles=["emperor"])
+
+
+def test_people_are_visible_within_the_own_street_only(world: World, xiasha_dispatcher, baiyang_dispatcher):
+    gridder = make_person("g", [Role.VISITOR], region=world.touge_grid)
+    visible = set(people_visible_to(xiasha_dispatcher))
+    assert gridder in visible and xiasha_dispatcher in visible
+    assert baiyang_dispatcher not in visible
+
+
+def test_department_staff_count_under_the_departments_region(world: World, handler, leader):
+    assert handler in set(people_visible_to(leader))
+    assert handler not in set(people_visible_to(make_person("by", [Role.DISPATCHER], region=world.baiyang)))
