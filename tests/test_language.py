@@ -28,5 +28,7 @@ def test_it_falls_back_to_chinese_for_an_unknown_language_cookie(world: World, l
 def test_field_messages_follow_the_chosen_language(world: World, xiasha_dispatcher):
     client = client_for(xiasha_dispatcher)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    page = client.post(reverse("targets:new"), {"kind": "enterprise", "name": "x", "credit_code": "123"}).content
+    page = client.post(
+        reverse("targets:new"), {"kind": "enterprise", "name": "x", "credit_code": "123"}
+    ).content
     assert "18" in page.decode() and "统一社会信用代码应为" not in page.decode()

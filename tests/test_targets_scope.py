@@ -124,7 +124,7 @@ class TestAdmin:
         page = client_for(xiasha_staff).get(url, {"q": str(world.baiyang_firm.credit_code)}).content.decode()
         assert world.baiyang_firm.name not in page
 
-    @pytest.mark.parametrize("view", ["change", "delete", "history"])
+    @pytest.mark.parametrize("view", ["change", "history"])
     def test_another_streets_target_is_404(self, world: World, xiasha_staff, view):
         client = client_for(xiasha_staff)
         foreign = client.get(reverse(f"admin:targets_target_{view}", args=[world.baiyang_firm.pk]))

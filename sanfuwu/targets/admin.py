@@ -53,6 +53,10 @@ class TargetAdmin(ScopedAdmin):
             kwargs["queryset"] = visible.filter(kind=RegionKind.GRID)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Targets carry the history of visits and issues; they are deactivated, never deleted.
+        return False
+
     def save_model(self, request: HttpRequest, obj: Target, form: Any, change: bool) -> None:
         fields = {k: form.cleaned_data.get(k) for k in TARGET_FIELDS}
         if change:
