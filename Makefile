@@ -61,3 +61,7 @@ messages: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache
+
+# Benchmarks report times and ratios measured in one run; they never fail a build.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/targets_scope.py

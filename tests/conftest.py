@@ -8,10 +8,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from sanfuwu.orgs.models import Department, Region
 from sanfuwu.orgs.services import region_create
@@ -134,6 +136,13 @@ def client_for(person: Person) -> Client:
     client = Client()
     client.force_login(person)
     return client
+
+
+@pytest.fixture(autouse=True)
+def chinese_between_tests() -> Iterator[None]:
+    # A streamed response may leave its language active in the thread; no test should inherit it.
+    yield
+    translation.activate("zh-hans")
 
 
 @pytest.fixture(autouse=True)

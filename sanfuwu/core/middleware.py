@@ -25,4 +25,7 @@ class ChosenLanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        if not response.streaming:
+            # Leave the worker thread as it was; a streamed body still renders in the chosen language.
+            translation.deactivate()
         return response
