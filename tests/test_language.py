@@ -32,3 +32,14 @@ def test_field_messages_follow_the_chosen_language(world: World, xiasha_dispatch
         reverse("targets:new"), {"kind": "enterprise", "name": "x", "credit_code": "123"}
     ).content
     assert "18" in page.decode() and "统一社会信用代码应为" not in page.decode()
+
+
+def test_the_english_catalogue_translates_every_string():
+    from pathlib import Path
+
+    po = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
+    entries = po.read_text(encoding="utf-8").split("\n\n")[1:]  # the first block is the header
+    untranslated = [e for e in entries if 'msgstr ""' in e and not e.rstrip().split("\n")[-1].startswith('"')]
+    plural_gaps = [e for e in entries if 'msgstr[0] ""' in e or 'msgstr[1] ""' in e]
+    assert not untranslated and not plural_gaps, untranslated + plural_gaps
+    assert "#, fuzzy" not in po.read_text(encoding="utf-8")

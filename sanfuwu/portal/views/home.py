@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from sanfuwu.orgs.models import RegionKind
+from sanfuwu.orgs.models import Region, RegionKind
 from sanfuwu.people.models import Person, Role
 from sanfuwu.people.scope import scope_of
 from sanfuwu.people.selectors import people_visible_to
@@ -120,6 +120,31 @@ def _industries(person: Person) -> list[tuple[str, int, int]]:
     return [(str(labels.get(row["industry"], "—")), row["n"], round(100 * row["n"] / total)) for row in rows]
 
 
+@dataclass(frozen=True)
+class TerritoryRow:
+    region: Region
+    enterprises: int
+    key: int
+    grids: int
+
+
+def _territory(person: Person) -> list[TerritoryRow]:
+    """The units one level below the person's own, with what each holds: the picture at a glance."""
+    scope = scope_of(person)
+    root = scope.region if not scope.everything else Region.objects.filter(parent__isnull=True).first()
+    if root is None or root.kind == RegionKind.GRID:
+        return []
+    rows = []
+    visible = targets_visible_to(person).filter(active=True, kind=TargetKind.ENTERPRISE)
+    for child in Region.objects.filter(parent=root, active=True).order_by("sort_order", "id"):
+        sub = Region.objects.filter(path__startswith=child.path)
+        counts = visible.filter(Q(region__in=sub) | Q(grid__in=sub)).aggregate(
+            n=Count("id"), key=Count("id", filter=Q(is_key=True))
+        )
+        rows.append(TerritoryRow(child, counts["n"], counts["key"], sub.filter(kind=RegionKind.GRID).count()))
+    return rows
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
@@ -128,6 +153,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "cards": _cards(person),
         "links": _links(person),
         "industries": _industries(person),
+        "territory": _territory(person),
         "scope": scope_of(person),
         "role": person.primary_role or "",
     }

@@ -157,7 +157,7 @@ def _require_editor(person: Person) -> None:
         raise PermissionDenied(_("您的角色不能编辑联系对象。"))
 
 
-def _save(request: HttpRequest, person: Person, form: TargetForm, target: Target | None) -> Target | None:
+def _save(person: Person, form: TargetForm, target: Target | None) -> Target | None:
     if not form.is_valid():
         return None
     try:
@@ -178,7 +178,7 @@ def target_new(request: HttpRequest) -> HttpResponse:
         request.POST or None, actor=person, initial={"kind": request.GET.get("kind", "enterprise")}
     )
     if request.method == "POST":
-        saved = _save(request, person, form, None)
+        saved = _save(person, form, None)
         if saved:
             messages.success(request, _("已新增联系对象“%(name)s”。") % {"name": saved.name})
             return redirect("targets:detail", pk=saved.pk)
@@ -193,7 +193,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TargetForm(request.POST or None, instance=target, actor=person)
     if request.method == "POST":
         # Work on a fresh copy so that a refused edit leaves the shown object untouched.
-        saved = _save(request, person, form, target_get_for(person, pk))
+        saved = _save(person, form, target_get_for(person, pk))
         if saved:
             messages.success(request, _("已保存“%(name)s”。") % {"name": saved.name})
             return redirect("targets:detail", pk=saved.pk)

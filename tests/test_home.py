@@ -1,0 +1,44 @@
+import re
+
+from django.urls import reverse
+
+from tests.conftest import World, client_for
+
+
+def territory_rows(person) -> list[tuple[str, ...]]:
+    html = client_for(person).get(reverse("home")).content.decode()
+    table = html.split('id="territory"')[1].split("</table>")[0] if 'id="territory"' in html else ""
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
+        name = re.search(r'fw-medium">([^<]+)<', row)
+        numbers = re.findall(r'sfw-num">(\d+)<', row)
+        if name:
+            rows.append((name.group(1), *numbers))
+    return rows
+
+
+def test_a_leader_sees_each_street_and_park_with_its_enterprises(world: World, leader):
+    assert territory_rows(leader) == [
+        ("下沙街道", "1", "0", "1"),
+        ("白杨街道", "1", "0", "1"),
+        ("医药港小镇", "1", "0", "1"),
+    ]
+
+
+def test_a_street_dispatcher_sees_the_streets_communities(world: World, xiasha_dispatcher):
+    assert territory_rows(xiasha_dispatcher) == [("头格社区", "1", "0", "1")]
+
+
+def test_a_grid_worker_has_no_territory_table_but_a_link_to_the_own_grid(world: World, grid_worker):
+    html = client_for(grid_worker).get(reverse("home")).content.decode()
+    assert 'id="territory"' not in html
+    assert f"grid={world.touge_grid.pk}" in html
+
+
+def test_home_counts_stay_within_scope(world: World, xiasha_dispatcher):
+    html = client_for(xiasha_dispatcher).get(reverse("home")).content.decode()
+    enterprise_card = re.search(
+        r'sfw-stat-value">(\d+)</div>\s*<div class="text-secondary text-nowrap"><a href="[^"]*kind=enterprise"',
+        html,
+    )
+    assert enterprise_card and enterprise_card.group(1) == "1"
