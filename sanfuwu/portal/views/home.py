@@ -66,6 +66,8 @@ def _cards(person: Person) -> list[Card]:
         Card(_("社区 / 村"), r["units"], "ti-map-2", "", "teal"),
         Card(_("网格"), r["grids"], "ti-grid-dots", "", "purple"),
     ]
+    # A grid holds no universities or communities: show only the cards that say something there.
+    cards = [c for c in cards if c.value or c.icon in ("ti-building-factory-2", "ti-star")]
     if person.is_superuser or person.has_role(Role.ADMIN, Role.LEADER, Role.DISPATCHER):
         cards.append(
             Card(
