@@ -38,7 +38,8 @@ def test_a_grid_worker_has_no_territory_table_but_a_link_to_the_own_grid(world: 
 def test_home_counts_stay_within_scope(world: World, xiasha_dispatcher):
     html = client_for(xiasha_dispatcher).get(reverse("home")).content.decode()
     enterprise_card = re.search(
-        r'sfw-stat-value">(\d+)</div>\s*<div class="text-secondary text-nowrap"><a href="[^"]*kind=enterprise"',
+        r'sfw-stat-value">(\d+)</div>\s*<div class="text-secondary text-nowrap">'
+        r'<a href="[^"]*kind=enterprise"',
         html,
     )
     assert enterprise_card and enterprise_card.group(1) == "1"
