@@ -1,11 +1,15 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 admin.site.site_header = "三服务平台 · 系统配置"
 admin.site.site_title = "三服务平台"
 admin.site.index_title = "系统配置"
 
 urlpatterns = [
+    # Pages without our <link rel="icon">, like the admin's, make browsers ask for /favicon.ico.
+    path("favicon.ico", RedirectView.as_view(url=static("portal/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sanfuwu.portal.urls")),

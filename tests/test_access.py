@@ -95,3 +95,9 @@ def test_logging_out_needs_a_post_and_ends_the_session(world: World, leader):
     client = client_for(leader)
     assert client.post(reverse("logout")).status_code == 302
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_the_favicon_is_found_without_signing_in(db):
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("portal/favicon.svg")

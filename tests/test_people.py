@@ -50,3 +50,35 @@ def test_people_are_visible_within_the_own_street_only(world: World, xiasha_disp
 def test_department_staff_count_under_the_departments_region(world: World, handler, leader):
     assert handler in set(people_visible_to(leader))
     assert handler not in set(people_visible_to(make_person("by", [Role.DISPATCHER], region=world.baiyang)))
+
+
+class TestPeopleAdmin:
+    @staticmethod
+    def clerk(world: World) -> Person:
+        from django.contrib.auth.models import Permission
+
+        person = make_person("xs_clerk", [Role.DISPATCHER], region=world.xiasha, staff=True)
+        person.user_permissions.set(Permission.objects.filter(content_type__app_label="people"))
+        return Person.objects.get(pk=person.pk)
+
+    def test_it_lists_only_the_own_streets_people(self, world: World, baiyang_dispatcher):
+        from django.urls import reverse
+
+        from tests.conftest import client_for
+
+        gridder = make_person("g", [Role.VISITOR], region=world.touge_grid)
+        client = client_for(self.clerk(world))
+        page = client.get(reverse("admin:people_person_changelist")).content.decode()
+        assert gridder.username in page and baiyang_dispatcher.username not in page
+        url = reverse("admin:people_person_change", args=[baiyang_dispatcher.pk])
+        assert client.get(url).status_code == 404
+
+    def test_a_clerk_cannot_make_anyone_a_superuser(self, world: World):
+        from django.urls import reverse
+
+        from tests.conftest import client_for
+
+        clerk = self.clerk(world)
+        page = client_for(clerk).get(reverse("admin:people_person_change", args=[clerk.pk])).content.decode()
+        assert 'name="is_superuser"' not in page
+        assert 'name="user_permissions"' not in page

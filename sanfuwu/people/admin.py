@@ -48,6 +48,12 @@ class PersonAdmin(ScopedAdmin, UserAdmin):
     def scoped_queryset(self, request: HttpRequest, qs: QuerySet[Any]) -> QuerySet[Any]:
         return qs.filter(pk__in=people_visible_to(request.user).values("pk"))  # type: ignore[arg-type]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Whoever may edit people must not thereby be able to make anyone (themselves) a superuser.
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ["is_superuser", "is_staff", "groups", "user_permissions", "last_login", "date_joined"]
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "region":
             kwargs["queryset"] = scope_of(request.user).regions()  # type: ignore[arg-type]
