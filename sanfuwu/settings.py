@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "sanfuwu.orgs",
     "sanfuwu.people",
     "sanfuwu.targets",
+    "sanfuwu.workdays",
     # Interface apps: they own no models.
     "sanfuwu.portal",
 ]
