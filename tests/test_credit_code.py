@@ -88,3 +88,20 @@ def test_its_messages_are_chinese():
 )
 def test_it_normalises_what_people_type(typed):
     assert normalize_credit_code(typed) == HAND_WORKED
+
+
+def test_it_refuses_a_code_of_zeros_although_its_check_character_fits():
+    assert credit_code_check_char("0" * 17) == "0"
+    assert error_code("0" * 18) == "authority"
+
+
+@pytest.mark.parametrize(("authority", "kind"), [("9", "4"), ("Y", "2"), ("2", "3")])
+def test_it_refuses_an_organisation_kind_its_authority_does_not_register(authority, kind):
+    body = authority + kind + HAND_WORKED[2:17]
+    assert error_code(body + credit_code_check_char(body)) == "kind"
+
+
+@pytest.mark.parametrize("prefix", ["11", "12", "31", "51", "52", "53", "91", "92", "93", "N2", "Y1"])
+def test_it_accepts_every_common_authority_and_kind(prefix):
+    body = prefix + HAND_WORKED[2:17]
+    validate_credit_code(body + credit_code_check_char(body))

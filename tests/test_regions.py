@@ -12,6 +12,11 @@ def names(qs):
     return sorted(r.name for r in qs)
 
 
+def update(region: Region, **changes) -> Region:
+    fields = {k: getattr(region, k) for k in ("name", "kind", "parent", "code", "sort_order", "active")}
+    return region_update(region=region, **{**fields, **changes})
+
+
 def test_it_returns_the_whole_district_under_the_district(world: World):
     assert names(world.district.subtree()) == names(Region.objects.all())
 
@@ -67,7 +72,7 @@ def test_it_lists_ancestors_from_the_root(world: World):
 
 
 def test_it_moves_a_subtree_with_its_paths_and_depths(world: World):
-    region_update(region=world.touge, name="头格社区", kind="community", parent=world.baiyang)
+    update(world.touge, parent=world.baiyang)
     grid = Region.objects.get(pk=world.touge_grid.pk)
     assert grid.path.startswith(Region.objects.get(pk=world.baiyang.pk).path)
     assert grid.depth == 3
@@ -97,18 +102,39 @@ def test_it_refuses_a_kind_where_it_cannot_sit(world: World, kind, parent_attr, 
 
 def test_it_refuses_moving_a_region_under_its_own_grid(world: World):
     with pytest.raises(ValidationError) as exc:
-        region_update(region=world.xiasha, name="下沙街道", kind="street", parent=world.touge)
+        update(world.xiasha, parent=world.touge)
     assert "parent" in exc.value.message_dict
     assert Region.objects.get(pk=world.xiasha.pk).path == world.xiasha.path
 
 
 def test_it_refuses_changing_a_kind_its_children_cannot_live_under(world: World):
     with pytest.raises(ValidationError) as exc:
-        region_update(region=world.touge, name="头格社区", kind="grid", parent=world.xiasha)
+        update(world.touge, kind="grid")
     assert "kind" in exc.value.message_dict
 
 
 def test_it_refuses_two_regions_of_one_name_under_one_parent(world: World):
     with pytest.raises(ValidationError) as exc:
         region_create(name="头格社区", kind="community", parent=world.xiasha)
-    assert "__all__" in exc.value.message_dict or "name" in exc.value.message_dict
+    assert "同一上级区域下已有" in exc.value.message_dict["name"][0]
+
+
+def test_a_move_up_a_level_shortens_every_depth_below(world: World):
+    extra = region_create(name="扩展社区", kind="community", parent=world.park)
+    grid = region_create(name="扩展网格", kind="grid", parent=extra)
+    update(grid, parent=world.park)
+    moved = Region.objects.get(pk=grid.pk)
+    assert moved.depth == 2 and moved.path == Region.objects.get(pk=world.park.pk).path + moved.path[-8:]
+
+
+def test_an_update_keeps_what_it_was_not_asked_to_change(world: World):
+    Region.objects.filter(pk=world.xiasha.pk).update(code="330114001")
+    update(Region.objects.get(pk=world.xiasha.pk), name="下沙街道（新）")
+    assert Region.objects.get(pk=world.xiasha.pk).code == "330114001"
+
+
+def test_it_reads_the_parent_afresh_rather_than_trusting_a_stale_copy(world: World):
+    stale_touge = Region.objects.get(pk=world.touge.pk)
+    update(Region.objects.get(pk=world.touge.pk), parent=world.baiyang)
+    grid = region_create(name="新网格", kind="grid", parent=stale_touge)
+    assert grid.path.startswith(Region.objects.get(pk=world.baiyang.pk).path)

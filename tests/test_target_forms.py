@@ -47,6 +47,8 @@ def test_it_tidies_a_pasted_credit_code(world: World, xiasha_dispatcher):
         ({"credit_code": ""}, "credit_code", "企业必须填写统一社会信用代码"),
         ({"credit_code": make_code("330114MA2NEW001")[:17] + "0"}, "credit_code", "校验位"),
         ({"credit_code": "91330114MA2NEW00"}, "credit_code", "18 位"),
+        ({"credit_code": "91330114MA2NEW00123"}, "credit_code", "18 位"),
+        ({"credit_code": "0" * 18}, "credit_code", "第 1 位"),
         ({"credit_code": "91330114MA2NEWOO1"[:17] + "1"}, "credit_code", "不允许的字符"),
         ({"industry": ""}, "industry", "行业"),
         ({"region": ""}, "region", "必填"),
@@ -61,6 +63,7 @@ def test_it_refuses_bad_input_at_the_field(world: World, xiasha_dispatcher, chan
     errors = field_errors(response.content.decode())
     assert field in errors, errors
     assert words in " ".join(errors[field])
+    assert len(errors[field]) == 1, errors[field]  # one clear message, not two
     assert Target.objects.count() == before
 
 
@@ -126,3 +129,11 @@ def test_a_grid_worker_files_a_target_under_the_community_only_with_the_own_grid
     assert "请选择您负责的网格" in " ".join(field_errors(response.content.decode())["grid"])
     assert not Target.objects.filter(name="下沙新锐精密机械有限公司").exists()
     assert client_for(grid_worker).post(reverse("targets:new"), valid_post(world)).status_code == 302
+
+
+def test_it_refuses_a_second_university_of_the_same_name_at_the_name(world: World, admin_person):
+    data = valid_post(world, kind="university", name="钱塘理工大学", credit_code="", industry="", grid="")
+    client_for(admin_person).post(reverse("targets:new"), data)
+    response = client_for(admin_person).post(reverse("targets:new"), data)
+    assert "同名称" in " ".join(field_errors(response.content.decode())["name"])
+    assert Target.objects.filter(name="钱塘理工大学").count() == 1

@@ -6,16 +6,41 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from sanfuwu.core.admin_scope import ScopedAdmin
-from sanfuwu.people.models import Person, RoleGrant
+from sanfuwu.orgs.models import Department
+from sanfuwu.people.models import DISTRICT_WIDE_ROLES, Person, Role, RoleGrant
 from sanfuwu.people.scope import scope_of
 from sanfuwu.people.selectors import people_visible_to
+from sanfuwu.people.services import person_set_roles
+
+
+def _district_wide(request: HttpRequest) -> bool:
+    return scope_of(request.user).everything  # type: ignore[arg-type]
 
 
 class RoleGrantInline(admin.TabularInline):
     model = RoleGrant
     extra = 1
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Only someone who already sees the whole district may hand out roles that see it.
+        if db_field.name == "role" and not _district_wide(request):
+            kwargs["choices"] = [c for c in Role.choices if c[0] not in DISTRICT_WIDE_ROLES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def _own_record(self, request: HttpRequest, obj: Any) -> bool:
+        return obj is not None and obj.pk == request.user.pk and not request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._own_record(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._own_record(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._own_record(request, obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Person)
@@ -27,9 +52,9 @@ class PersonAdmin(ScopedAdmin, UserAdmin):
     ordering = ["id"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("基本信息", {"fields": ("name", "phone", "email", "title", "region", "department")}),
-        ("权限", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("时间", {"fields": ("last_login", "date_joined")}),
+        (_("基本信息"), {"fields": ("name", "phone", "email", "title", "region", "department")}),
+        (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("时间"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (
@@ -41,20 +66,37 @@ class PersonAdmin(ScopedAdmin, UserAdmin):
         ),
     )
 
-    @admin.display(description="单位")
+    @admin.display(description=_("单位"))
     def unit_name(self, obj: Person) -> str:
         return obj.unit_name
 
     def scoped_queryset(self, request: HttpRequest, qs: QuerySet[Any]) -> QuerySet[Any]:
-        return qs.filter(pk__in=people_visible_to(request.user).values("pk"))  # type: ignore[arg-type]
+        qs = qs.filter(pk__in=people_visible_to(request.user).values("pk"))  # type: ignore[arg-type]
+        if not _district_wide(request):
+            # People who see more than the viewer are not the viewer's to edit (or to reset).
+            qs = qs.exclude(is_superuser=True).exclude(role_grants__role__in=DISTRICT_WIDE_ROLES)
+        return qs
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        # Whoever may edit people must not thereby be able to make anyone (themselves) a superuser.
         if request.user.is_superuser:
             return super().get_readonly_fields(request, obj)
-        return ["is_superuser", "is_staff", "groups", "user_permissions", "last_login", "date_joined"]
+        # Whoever may edit people must not thereby make anyone (themselves) a superuser,
+        # nor move themselves to a unit that sees more.
+        fields = ["is_superuser", "is_staff", "groups", "user_permissions", "last_login", "date_joined"]
+        if obj is not None and obj.pk == request.user.pk:
+            fields += ["region", "department"]
+        return fields
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        scope = scope_of(request.user)  # type: ignore[arg-type]
         if db_field.name == "region":
-            kwargs["queryset"] = scope_of(request.user).regions()  # type: ignore[arg-type]
+            kwargs["queryset"] = scope.regions()
+        elif db_field.name == "department" and not scope.everything:
+            kwargs["queryset"] = Department.objects.filter(region__in=scope.region_ids())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Roles go through the service, which keeps the admin flags in step with the admin role.
+        person = form.instance
+        person_set_roles(person=person, roles=list(person.role_grants.values_list("role", flat=True)))

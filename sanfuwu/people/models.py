@@ -3,6 +3,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -67,6 +68,11 @@ class Person(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.region_id and self.department_id:
+            raise ValidationError({"department": _("人员只能属于一个单位：区域或部门，不能同时填写。")})
 
     @cached_property
     def roles(self) -> frozenset[str]:

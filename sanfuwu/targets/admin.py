@@ -6,14 +6,15 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from sanfuwu.core.admin_scope import ScopedAdmin
 from sanfuwu.orgs.models import RegionKind
 from sanfuwu.people.scope import scope_of
-from sanfuwu.targets.credit_code import normalize_credit_code
+from sanfuwu.targets.credit_code import normalize_credit_code, validate_credit_code
 from sanfuwu.targets.models import Target
 from sanfuwu.targets.selectors import targets_visible_to
-from sanfuwu.targets.services import TARGET_FIELDS, target_create, target_update
+from sanfuwu.targets.services import TARGET_FIELDS, target_check_fields, target_create, target_update
 
 
 class TargetAdminForm(forms.ModelForm[Target]):
@@ -24,13 +25,22 @@ class TargetAdminForm(forms.ModelForm[Target]):
         fields = TARGET_FIELDS
 
     def clean_credit_code(self) -> str | None:
-        return normalize_credit_code(self.cleaned_data.get("credit_code") or "") or None
+        code = normalize_credit_code(self.cleaned_data.get("credit_code") or "")
+        if code:
+            validate_credit_code(code)
+        return code or None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         region, grid = data.get("region"), data.get("grid")
         if region is not None and grid is not None and not region.contains(grid):
-            self.add_error("grid", "所选网格不在所属区域之内。")
+            self.add_error("grid", _("所选网格不在所属区域之内。"))
+        for field, message in target_check_fields(
+            kind=data.get("kind"), name=data.get("name"), credit_code=data.get("credit_code"),
+            industry=data.get("industry"), pk=self.instance.pk,
+        ).items():  # fmt: skip
+            if field not in self.errors:
+                self.add_error(field, message)
         return data
 
 

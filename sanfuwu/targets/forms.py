@@ -10,9 +10,9 @@ from sanfuwu.orgs.models import Region, RegionKind
 from sanfuwu.orgs.selectors import region_label
 from sanfuwu.people.models import Person
 from sanfuwu.people.scope import scope_of
-from sanfuwu.targets.credit_code import normalize_credit_code
+from sanfuwu.targets.credit_code import normalize_credit_code, validate_credit_code
 from sanfuwu.targets.models import Industry, Target, TargetKind
-from sanfuwu.targets.services import TARGET_FIELDS
+from sanfuwu.targets.services import TARGET_FIELDS, target_check_fields
 
 
 class RegionChoiceField(forms.ModelChoiceField[Region]):
@@ -51,16 +51,18 @@ class TargetForm(StyledForm, forms.ModelForm[Target]):
 
     def clean_credit_code(self) -> str | None:
         code = normalize_credit_code(self.cleaned_data.get("credit_code") or "")
+        if code:
+            validate_credit_code(code)  # here, so that one message shows rather than two
         return code or None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        kind = data.get("kind")
-        if kind == TargetKind.ENTERPRISE:
-            if not data.get("credit_code") and "credit_code" not in self.errors:
-                self.add_error("credit_code", _("企业必须填写统一社会信用代码。"))
-            if not data.get("industry"):
-                self.add_error("industry", _("请选择企业所属行业。"))
+        for field, message in target_check_fields(
+            kind=data.get("kind"), name=data.get("name"), credit_code=data.get("credit_code"),
+            industry=data.get("industry"), pk=self.instance.pk,
+        ).items():  # fmt: skip
+            if field not in self.errors:
+                self.add_error(field, message)
         region, grid = data.get("region"), data.get("grid")
         if region is not None and grid is not None and not region.contains(grid):
             self.add_error("grid", _("所选网格不在所属区域之内。"))

@@ -8,12 +8,29 @@ from django.utils.translation import gettext as _
 
 from sanfuwu.people.models import Person
 from sanfuwu.people.scope import scope_of
-from sanfuwu.targets.models import Target
+from sanfuwu.targets.models import Target, TargetKind
 
 TARGET_FIELDS = (
     "kind", "name", "credit_code", "industry", "address", "region", "grid",
     "is_key", "contact_name", "contact_phone", "note", "active",
 )  # fmt: skip
+
+
+def target_check_fields(*, kind: str | None, name: str | None, credit_code: str | None, industry: str | None,
+                        pk: int | None = None) -> dict[str, str]:  # fmt: skip
+    """The rules every way in shares (portal, admin, imports), each reported at its field."""
+    errors: dict[str, str] = {}
+    if kind == TargetKind.ENTERPRISE and not credit_code:
+        errors["credit_code"] = _("企业必须填写统一社会信用代码。")
+    if kind == TargetKind.ENTERPRISE and not industry:
+        errors["industry"] = _("请选择企业所属行业。")
+    if kind and name and not credit_code:
+        twins = Target.objects.filter(kind=kind, name=name, credit_code__isnull=True)
+        if pk is not None:
+            twins = twins.exclude(pk=pk)
+        if twins.exists():
+            errors["name"] = _("已有同类型、同名称的联系对象。")
+    return errors
 
 
 def _check_and_save(*, actor: Person, target: Target) -> Target:
@@ -26,6 +43,15 @@ def _check_and_save(*, actor: Person, target: Target) -> Target:
         raise ValidationError({"region": _("所选区域不在您的管辖范围内。")})
     if target.grid is not None and not target.region.contains(target.grid):
         raise ValidationError({"grid": _("所选网格不在所属区域之内。")})
+    errors = target_check_fields(
+        kind=target.kind,
+        name=target.name,
+        credit_code=target.credit_code,
+        industry=target.industry,
+        pk=target.pk,
+    )
+    if errors:
+        raise ValidationError(errors)
     target.full_clean()
     target.save()
     return target
