@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 SANFUWU_TEST_PG ?= postgres://postgres@127.0.0.1:5432
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
+PORT ?= 8000
 
 .PHONY: demo serve test test-postgres lint typecheck pytest browser-deps messages bench clean
 
@@ -35,10 +36,10 @@ browser-deps:
 
 demo: $(VENV)/.installed node_modules/.installed
 	$(BIN)/sanfuwu demo
-	$(BIN)/sanfuwu serve
+	$(BIN)/sanfuwu serve --port $(PORT)
 
 serve: $(VENV)/.installed node_modules/.installed
-	$(BIN)/sanfuwu serve
+	$(BIN)/sanfuwu serve --port $(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -1,6 +1,7 @@
 """The one settings module. Everything that differs between a laptop and a district server
 comes from the environment (see .env.example); the defaults run the embedded demo."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -26,8 +27,10 @@ def _secret_key() -> str:
         return given
     keyfile = VAR_DIR / "secret_key"
     if not keyfile.exists():
-        keyfile.write_text(secrets.token_urlsafe(50))
-        keyfile.chmod(0o600)
+        # Created readable by its owner only, from the first byte.
+        fd = os.open(keyfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
     return keyfile.read_text().strip()
 
 

@@ -43,3 +43,43 @@ def test_home_counts_stay_within_scope(world: World, xiasha_dispatcher):
         html,
     )
     assert enterprise_card and enterprise_card.group(1) == "1"
+
+
+def test_a_handler_sees_the_departments_categories_and_colleagues(world: World, handler):
+    from sanfuwu.orgs.models import Category
+
+    Category.objects.create(code="road", name="道路交通", default_department=world.jianshe, about="道路破损")
+    html = client_for(handler).get(reverse("home")).content.decode()
+    assert 'id="department-panel"' in html and "道路交通" in html
+    assert 'id="routing-panel"' not in html
+
+
+def test_a_dispatcher_sees_where_each_category_goes(world: World, xiasha_dispatcher):
+    from sanfuwu.orgs.models import Category
+
+    Category.objects.create(code="road", name="道路交通", default_department=world.jianshe)
+    html = client_for(xiasha_dispatcher).get(reverse("home")).content.decode()
+    assert 'id="routing-panel"' in html and "建设局" in html
+    assert 'id="department-panel"' not in html
+
+
+def test_a_grid_worker_sees_the_grids_key_enterprises(world: World, grid_worker):
+    type(world.xiasha_firm).objects.filter(pk=world.xiasha_firm.pk).update(is_key=True)
+    html = client_for(grid_worker).get(reverse("home")).content.decode()
+    assert 'id="grid-panel"' in html and world.xiasha_firm.name in html
+
+
+def test_the_navigation_depends_on_the_role(world: World, leader, handler, grid_worker, xiasha_dispatcher):
+    directory = reverse("people:list")
+    assert directory in client_for(leader).get(reverse("home")).content.decode()
+    assert directory in client_for(xiasha_dispatcher).get(reverse("home")).content.decode()
+    assert directory not in client_for(handler).get(reverse("home")).content.decode()
+    assert directory not in client_for(grid_worker).get(reverse("home")).content.decode()
+
+
+def test_the_directory_is_for_coordinators_and_keeps_to_scope(
+    world: World, xiasha_dispatcher, baiyang_dispatcher, handler
+):
+    assert client_for(handler).get(reverse("people:list")).status_code == 403
+    page = client_for(xiasha_dispatcher).get(reverse("people:list")).content.decode()
+    assert "xs_dispatcher" in page and "by_dispatcher" not in page

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from sanfuwu.people.models import Person, Role
 
 EVERYONE = frozenset(Role.values)
+COORDINATORS = frozenset({Role.ADMIN, Role.LEADER, Role.DISPATCHER, Role.SUPERVISOR})
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class NavEntry:
 NAV = [
     NavEntry(_("工作台"), "home", "ti-layout-dashboard", EVERYONE, ""),
     NavEntry(_("联系对象"), "targets:list", "ti-building-factory-2", EVERYONE, "targets"),
+    NavEntry(_("人员通讯录"), "people:list", "ti-address-book", COORDINATORS, "people"),
 ]
 
 

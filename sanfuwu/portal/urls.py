@@ -1,19 +1,22 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from sanfuwu.portal.views import home, targets
+from sanfuwu.portal.views import home, people, targets
 
 target_patterns = [
     path("", targets.target_list, name="list"),
-    path("export.csv", targets.target_export, name="export"),
+    path("export.xlsx", targets.target_export, name="export"),
     path("new/", targets.target_new, name="new"),
     path("<int:pk>/", targets.target_detail, name="detail"),
     path("<int:pk>/edit/", targets.target_edit, name="edit"),
 ]
+
+people_patterns = [path("", people.people_list, name="list")]
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("targets/", include((target_patterns, "targets"))),
+    path("people/", include((people_patterns, "people"))),
 ]

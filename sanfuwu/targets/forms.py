@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanfuwu.core.forms import StyledForm
 from sanfuwu.orgs.models import Region, RegionKind
-from sanfuwu.orgs.selectors import region_label
+from sanfuwu.orgs.selectors import region_label, region_labels
 from sanfuwu.people.models import Person
 from sanfuwu.people.scope import scope_of
 from sanfuwu.targets.credit_code import normalize_credit_code, validate_credit_code
@@ -16,8 +16,14 @@ from sanfuwu.targets.services import TARGET_FIELDS, target_check_fields
 
 
 class RegionChoiceField(forms.ModelChoiceField[Region]):
+    """Labels that tell grids of different communities apart, computed once for all options."""
+
+    _labels: dict[int, str] | None = None
+
     def label_from_instance(self, obj: Region) -> str:
-        return region_label(obj)
+        if self._labels is None:
+            self._labels = region_labels(list(self.queryset))  # type: ignore[arg-type]
+        return self._labels.get(obj.pk) or region_label(obj)
 
 
 class TargetForm(StyledForm, forms.ModelForm[Target]):

@@ -76,3 +76,15 @@ def test_english_can_be_chosen_and_chinese_is_the_default(browser, demo_server, 
     assert "Sign in" in page.content() or "Log in" in page.content()
     page.screenshot(path=artifacts / "login-english-desktop.png")
     context.close()
+
+
+def test_a_leader_finds_a_handler_in_the_directory(browser, demo_server, artifacts):
+    for viewport, tag in [(DESKTOP, "desktop"), (PHONE, "phone")]:
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        sign_in(page, demo_server, "leader")
+        page.goto(f"{demo_server}/people/?role=handler")
+        assert int(page.locator("#people-count").inner_text()) >= 10
+        assert "建设局" in page.content()
+        page.screenshot(path=artifacts / f"people-{tag}.png", full_page=True)
+        context.close()

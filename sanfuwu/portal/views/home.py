@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from sanfuwu.orgs.models import Region, RegionKind
+from sanfuwu.orgs.models import Category, Region, RegionKind
 from sanfuwu.people.models import Person, Role
 from sanfuwu.people.scope import scope_of
 from sanfuwu.people.selectors import people_visible_to
@@ -147,6 +147,29 @@ def _territory(person: Person) -> list[TerritoryRow]:
     return rows
 
 
+def _role_panels(person: Person) -> dict[str, object]:
+    """What each role needs first, beyond the shared counts."""
+    panels: dict[str, object] = {}
+    if person.has_role(Role.HANDLER) and person.department is not None:
+        dept = person.department
+        panels["department"] = dept
+        panels["department_categories"] = list(Category.objects.filter(default_department=dept, active=True))
+        panels["colleagues"] = list(
+            Person.objects.filter(department=dept, is_active=True).exclude(pk=person.pk).order_by("id")[:12]
+        )
+    if person.has_role(Role.DISPATCHER):
+        panels["routing"] = list(
+            Category.objects.filter(active=True).select_related("default_department").order_by("sort_order")
+        )
+    if person.region is not None and person.region.kind == RegionKind.GRID:
+        panels["grid_key_firms"] = list(
+            targets_visible_to(person).filter(
+                grid=person.region, kind=TargetKind.ENTERPRISE, is_key=True, active=True
+            )[:10]
+        )
+    return panels
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
@@ -156,6 +179,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "links": _links(person),
         "industries": _industries(person),
         "territory": _territory(person),
+        **_role_panels(person),
         "scope": scope_of(person),
         "role": person.primary_role or "",
     }

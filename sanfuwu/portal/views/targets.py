@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -9,12 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.db.models import Count, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from sanfuwu.core.xlsx import xlsx_response
 from sanfuwu.people.models import Person
 from sanfuwu.people.selectors import people_visible_to
 from sanfuwu.portal.access import can_edit_targets, person_of
@@ -82,56 +83,38 @@ def target_list(request: HttpRequest) -> HttpResponse:
         "can_edit": can_edit_targets(person),
         "filtered": bool(query),
     }
-    template = "targets/_results.html" if request.htmx and not request.htmx.boosted else "targets/list.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    htmx = request.htmx  # type: ignore[attr-defined]
+    # A history restore after a cache miss wants the whole page, not the fragment.
+    partial = bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    response = render(request, "targets/_results.html" if partial else "targets/list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 _EXPORT_HEADER = [
-    "名称",
-    "类型",
-    "统一社会信用代码",
-    "行业",
-    "所属区域",
-    "网格",
-    "重点企业",
-    "地址",
-    "联系人",
-    "联系电话",
-]
+    "名称", "类型", "统一社会信用代码", "行业", "所属区域", "网格", "重点企业", "地址", "联系人", "联系电话",
+]  # fmt: skip
+_EXPORT_WIDTHS = [36, 8, 22, 14, 14, 18, 10, 36, 10, 16]
 
 
-def _safe_cell(value: object) -> str:
-    """Excel runs a cell that starts with = + - @ as a formula; a leading quote keeps it text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _export_rows(qs: object) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # Excel opens UTF-8 CSV as Chinese only with a byte-order mark
-    yield writer.writerow(_EXPORT_HEADER)
-    for t in qs.iterator(chunk_size=2000):  # type: ignore[attr-defined]
-        row = [
+def _export_rows(qs: QuerySet[Target]) -> Iterator[list[object]]:
+    for t in qs.iterator(chunk_size=2000):
+        yield [
             t.name, t.get_kind_display(), t.credit_code, t.get_industry_display(), t.region.name,
-            t.grid.name if t.grid else "", "是" if t.is_key else "否",
+            t.grid.name if t.grid else "", _("是") if t.is_key else _("否"),
             t.address, t.contact_name, t.contact_phone,
         ]  # fmt: skip
-        yield writer.writerow([_safe_cell(v) for v in row])
 
 
 @login_required
-def target_export(request: HttpRequest) -> StreamingHttpResponse:
+def target_export(request: HttpRequest) -> FileResponse:
     person = person_of(request)
     qs = target_search(person, _filter_from(TargetFilterForm(request.GET or None, actor=person)))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(_export_rows(qs), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''targets-{stamp}.csv"
-    return response
+    return xlsx_response(
+        filename=f"联系对象-{stamp}.xlsx", sheet_title="联系对象", header=[str(_(h)) for h in _EXPORT_HEADER],
+        rows=_export_rows(qs), widths=_EXPORT_WIDTHS,
+    )  # fmt: skip
 
 
 @login_required
