@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "sanfuwu.people",
     "sanfuwu.targets",
     "sanfuwu.workdays",
+    "sanfuwu.issues",
     # Interface apps: they own no models.
     "sanfuwu.portal",
 ]

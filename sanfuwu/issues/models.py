@@ -1,0 +1,357 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sanfuwu.orgs.models import Category, Department, Region
+from sanfuwu.people.models import Person
+from sanfuwu.targets.models import Target
+
+
+class Source(models.TextChoices):
+    VISIT = "visit", _("走访")
+    PORTAL = "portal", _("网上诉求")
+    HOTLINE = "hotline", _("热线")
+    MEETING = "meeting", _("会议")
+    OTHER = "other", _("其他")
+
+
+class Tier(models.TextChoices):
+    DONE = "done", _("已经办")
+    IMMEDIATE = "immediate", _("立刻办")
+    DEADLINE = "deadline", _("限期办")
+    LONG_TERM = "long_term", _("长效办")
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("已登记")
+    ASSIGNED = "assigned", _("已交办")
+    IN_PROGRESS = "in_progress", _("办理中")
+    RETURNED = "returned", _("已退回")
+    LONG_TERM = "long_term", _("长效办理")
+    RESOLVED = "resolved", _("已办结")
+    CLOSED = "closed", _("已销号")
+    VOID = "void", _("已作废")
+
+
+OPEN_STATUSES = (Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED, Status.LONG_TERM)
+# Statuses in which a department is still working against the deadline.
+RUNNING_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS)
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class SupervisionLevel(models.TextChoices):
+    GENERAL = "general", _("一般")
+    KEY = "key", _("重点")
+
+
+class Issue(models.Model):
+    """One problem raised. Its status and every field the workflow owns change only through
+    sanfuwu.issues.workflow, which compares-and-sets `version` and writes an IssueEvent."""
+
+    number = models.CharField(_("编号"), max_length=20, unique=True)
+    title = models.CharField(_("标题"), max_length=120)
+    description = models.TextField(_("问题描述"), max_length=5000)
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
+    raiser_name = models.CharField(_("反映人"), max_length=32, blank=True)
+    raiser_phone = models.CharField(_("反映人电话"), max_length=24, blank=True)
+    target = models.ForeignKey(
+        Target,
+        verbose_name=_("联系对象"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issues",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="issues"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("事项分类"), on_delete=models.PROTECT, related_name="issues"
+    )
+    tier = models.CharField(_("办理类型"), max_length=16, choices=Tier.choices)
+    lead_department = models.ForeignKey(
+        Department,
+        verbose_name=_("主办部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_issues",
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.REGISTERED)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    due_date = models.DateField(_("办理期限"), null=True, blank=True, help_text=_("该日结束前办结"))
+    supervised = models.BooleanField(_("挂牌督办"), default=False)
+    supervision_level = models.CharField(
+        _("督办级别"), max_length=8, choices=SupervisionLevel.choices, blank=True
+    )
+    reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    extension_count = models.PositiveSmallIntegerField(_("延期次数"), default=0)
+    long_term_plan = models.TextField(_("长效办理计划"), blank=True)
+    resolution = models.TextField(_("办理结果"), blank=True)
+    feedback = models.TextField(_("答复内容"), blank=True)
+    rating = models.CharField(_("回访评价"), max_length=16, choices=Rating.choices, blank=True)
+    void_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
+    registered_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        Person,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registered_issues",
+    )
+
+    class Meta:
+        verbose_name = _("问题")
+        verbose_name_plural = _("问题")
+        ordering = ["-registered_at", "-id"]
+        indexes = [
+            # The dispatcher's triage queue: registered and returned issues, oldest first.
+            models.Index(fields=["status", "registered_at"], name="issue_status_registered"),
+            # Department worklists, sorted by deadline.
+            models.Index(fields=["lead_department", "status", "due_date"], name="issue_lead_status_due"),
+            # Region-scoped lists and the rankings per period.
+            models.Index(fields=["region", "registered_at"], name="issue_region_registered"),
+            models.Index(fields=["region", "status", "due_date"], name="issue_region_status_due"),
+            # The periodic overdue scan and the supervision board.
+            models.Index(fields=["due_date", "status"], name="issue_due_status"),
+            models.Index(fields=["supervised", "status"], name="issue_supervised_status"),
+            models.Index(fields=["category", "registered_at"], name="issue_category_registered"),
+            models.Index(fields=["target", "registered_at"], name="issue_target_registered"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="closed")
+                | (~Q(resolution="") & ~Q(feedback="") & Q(rating__in=["satisfied", "basic"])),
+                name="issue_closed_has_resolution_feedback_rating",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        """Late when not resolved by the end of its deadline; derived, never stored."""
+        if self.due_date is None or self.status not in (Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED):
+            return False
+        return (today or timezone.localdate()) > self.due_date
+
+
+class AssignmentState(models.TextChoices):
+    PENDING = "pending", _("待签收")
+    ACCEPTED = "accepted", _("已签收")
+    RETURNED = "returned", _("已退回")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class Assignment(models.Model):
+    """One department's part in one dispatch of an issue: lead (主办) or co-department (协办)."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="assignments")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="assignments")
+    is_lead = models.BooleanField(_("主办"), default=False)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=AssignmentState.choices, default=AssignmentState.PENDING
+    )
+    dispatched_at = models.DateTimeField(_("交办时间"))
+    accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
+    return_reason = models.CharField(_("退回理由"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("交办记录")
+        verbose_name_plural = _("交办记录")
+        indexes = [models.Index(fields=["department", "state", "issue"], name="assignment_dept_state")]
+
+    def __str__(self) -> str:
+        return f"{self.department} · {self.get_state_display()}"
+
+
+class IssueEvent(models.Model):
+    """An immutable line of an issue's history. `seq` is the version the issue reached, so two
+    writers can never both record the same step."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField(_("序号"))
+    action = models.CharField(_("动作"), max_length=24)
+    actor = models.ForeignKey(
+        Person, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    from_status = models.CharField(_("原状态"), max_length=16, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16)
+    note = models.TextField(_("说明"), blank=True)
+    changes = models.JSONField(_("变更字段"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["issue", "seq"]
+        constraints = [models.UniqueConstraint(fields=["issue", "seq"], name="issueevent_unique_seq")]
+        indexes = [models.Index(fields=["actor", "at"], name="issueevent_actor_at")]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}#{self.seq} {self.action}"
+
+
+class IssueCounter(models.Model):
+    """The last number handed out per year, for WT-2025-000123."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已同意")
+    REFUSED = "refused", _("已拒绝")
+
+
+class ExtensionRequest(models.Model):
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    workdays = models.PositiveSmallIntegerField(_("延长工作日数"))
+    reason = models.CharField(_("延期理由"), max_length=500)
+    decision = models.CharField(
+        _("审批结果"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue"], condition=Q(decision="pending"), name="extension_one_pending_per_issue"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} +{self.workdays} {self.get_decision_display()}"
+
+
+class Milestone(models.Model):
+    """A step of a long-term (长效) plan, in place of a single deadline."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("节点"), max_length=200)
+    due_date = models.DateField(_("计划完成"))
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("长效办理节点")
+        verbose_name_plural = _("长效办理节点")
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Instruction(models.Model):
+    """批示: a leader's instruction, shown on the issue and in the handler's worklist."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="instructions")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("批示内容"), max_length=2000)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("领导批示")
+        verbose_name_plural = _("领导批示")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class ChecklistTemplateItem(models.Model):
+    """An item every issue of a category must check, e.g. the 五个一."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="checklist_items")
+    label = models.CharField(_("事项"), max_length=64)
+    required = models.BooleanField(_("必须完成"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("清单模板事项")
+        verbose_name_plural = _("清单模板事项")
+        ordering = ["category", "sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ChecklistItem(models.Model):
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="checklist")
+    label = models.CharField(_("事项"), max_length=64)
+    required = models.BooleanField(_("必须完成"), default=True)
+    done_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["issue", "sort_order", "id"]
+        verbose_name = _("清单事项")
+        verbose_name_plural = _("清单事项")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ResponseTemplate(models.Model):
+    """A feedback text with placeholders {编号} {部门} {结果} {标题}, per category and status."""
+
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="response_templates"
+    )
+    status = models.CharField(_("适用状态"), max_length=16, choices=Status.choices, default=Status.RESOLVED)
+    text = models.TextField(_("模板内容"))
+
+    class Meta:
+        verbose_name = _("答复模板")
+        verbose_name_plural = _("答复模板")
+
+    def __str__(self) -> str:
+        return f"{self.category or '—'} · {self.get_status_display()}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"issues/{instance.issue_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+
+
+class Attachment(models.Model):
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    event_seq = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.name

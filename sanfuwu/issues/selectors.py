@@ -1,0 +1,32 @@
+"""Reads of issues. Every list, page, search and export starts from `issues_visible_to`."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from sanfuwu.issues.models import Assignment, Issue
+from sanfuwu.people.models import Person
+from sanfuwu.people.scope import scope_of
+
+
+def issues_visible_to(person: Person) -> QuerySet[Issue]:
+    """A person sees the issues of their own region's subtree and those dispatched to their
+    department (as lead or co-department, now or before); leaders and admins see everything."""
+    qs = Issue.objects.select_related("category", "region", "lead_department", "target")
+    scope = scope_of(person)
+    if scope.everything:
+        return qs
+    visible = Q(pk__in=[])
+    if person.region_id and scope.region is not None:
+        visible |= Q(region_id__in=scope.region_ids())
+    if person.department_id:
+        visible |= Q(pk__in=Assignment.objects.filter(department_id=person.department_id).values("issue_id"))
+    return qs.filter(visible)
+
+
+def issue_get_for(person: Person, pk: int) -> Issue:
+    try:
+        return issues_visible_to(person).get(pk=pk)
+    except Issue.DoesNotExist:
+        raise Http404("没有找到该问题") from None

@@ -1,0 +1,137 @@
+"""Every action × every status × every role: allowed exactly where the table says, and each
+allowed move writes one event row; each refused one changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from sanfuwu.issues.models import ChecklistItem, Issue, IssueEvent, Status
+from sanfuwu.issues.workflow import RULES, Action, NotAllowed, issue_act
+from sanfuwu.people.models import Role
+from tests.issues.conftest import Cast, issue_in, payload_for
+
+STATUSES = list(Status.values)
+ROLES = list(Role.values)
+ACTIONS = [a for a in Action.values if a != Action.REGISTER]
+
+# Where the role and status fit but the actor's relation does not: the lead department has
+# already accepted, so there is nothing left for it to accept.
+RELATION_REFUSALS = {(Action.ACCEPT, Status.IN_PROGRESS, Role.HANDLER)}
+
+# The table, written out by hand as the design describes it, so that a change to RULES must be
+# a change to this list as well.
+ALLOWED: dict[str, tuple[set[str], set[str]]] = {
+    Action.DISPATCH: ({Status.REGISTERED, Status.RETURNED}, {Role.DISPATCHER}),
+    Action.ACCEPT: ({Status.ASSIGNED, Status.IN_PROGRESS}, {Role.HANDLER}),
+    Action.RETURN: ({Status.ASSIGNED}, {Role.HANDLER}),
+    Action.REQUEST_EXTENSION: ({Status.IN_PROGRESS}, {Role.HANDLER}),
+    Action.APPROVE_EXTENSION: ({Status.IN_PROGRESS}, {Role.DISPATCHER}),
+    Action.REFUSE_EXTENSION: ({Status.IN_PROGRESS}, {Role.DISPATCHER}),
+    Action.MAKE_LONG_TERM: ({Status.IN_PROGRESS}, {Role.HANDLER}),
+    Action.RESOLVE: ({Status.IN_PROGRESS, Status.LONG_TERM}, {Role.HANDLER}),
+    Action.FEEDBACK: ({Status.RESOLVED}, {Role.DISPATCHER}),
+    Action.RATE: ({Status.RESOLVED}, {Role.DISPATCHER}),
+    Action.CLOSE: ({Status.RESOLVED}, {Role.DISPATCHER}),
+    Action.VOID: (
+        {
+            Status.REGISTERED,
+            Status.ASSIGNED,
+            Status.IN_PROGRESS,
+            Status.RETURNED,
+            Status.LONG_TERM,
+            Status.RESOLVED,
+        },
+        {Role.ADMIN},
+    ),
+    Action.SUPERVISE: (
+        {Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED, Status.LONG_TERM},
+        {Role.SUPERVISOR, Role.LEADER},
+    ),
+    Action.INSTRUCT: (
+        {
+            Status.REGISTERED,
+            Status.ASSIGNED,
+            Status.IN_PROGRESS,
+            Status.RETURNED,
+            Status.LONG_TERM,
+            Status.RESOLVED,
+        },
+        {Role.LEADER},
+    ),
+    Action.CHECK_ITEM: (
+        {Status.IN_PROGRESS, Status.LONG_TERM, Status.RESOLVED},
+        {Role.HANDLER, Role.DISPATCHER},
+    ),
+}
+EXPECTED_TARGET: dict[str, str] = {
+    Action.DISPATCH: Status.ASSIGNED,
+    Action.RETURN: Status.RETURNED,
+    Action.MAKE_LONG_TERM: Status.LONG_TERM,
+    Action.RESOLVE: Status.RESOLVED,
+    Action.CLOSE: Status.CLOSED,
+    Action.VOID: Status.VOID,
+}
+
+
+def test_the_written_table_is_the_workflows_table():
+    assert {a: (set(r.sources), set(r.roles)) for a, r in RULES.items()} == ALLOWED
+
+
+def prepare(action: str, issue: Issue, cast: Cast) -> Issue:
+    if action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION) and issue.status == Status.IN_PROGRESS:
+        return cast.act(
+            issue, "request_extension", Role.HANDLER, workdays=3, reason="需要协调供电公司迁改线路。"
+        )
+    if action == Action.CHECK_ITEM and not issue.checklist.filter(done_at__isnull=True).exists():
+        ChecklistItem.objects.create(issue=issue, label="宣传", required=False)
+    return Issue.objects.get(pk=issue.pk)
+
+
+def snapshot(issue: Issue) -> tuple:
+    fresh = Issue.objects.get(pk=issue.pk)
+    fields = [f.attname for f in Issue._meta.concrete_fields]
+    return tuple(getattr(fresh, f) for f in fields), IssueEvent.objects.filter(issue=issue).count()
+
+
+def attempt(cast: Cast, issue: Issue, action: str, status: str, role: str) -> None:
+    sources, roles = ALLOWED[action]
+    allowed = status in sources and role in roles and (action, status, role) not in RELATION_REFUSALS
+    before = snapshot(issue)
+    actor = cast.people[role]
+    payload = payload_for(action, issue, cast)
+    if not allowed:
+        with pytest.raises(NotAllowed) as exc:
+            issue_act(issue=issue, action=action, actor=actor, version=issue.version, **payload)
+        assert str(exc.value)  # a reason, in Chinese
+        assert snapshot(issue) == before
+        return
+    after = issue_act(issue=issue, action=action, actor=actor, version=issue.version, **payload)
+    event = IssueEvent.objects.get(issue=issue, seq=issue.version + 1)
+    assert after.version == issue.version + 1
+    assert (event.action, event.actor, event.from_status, event.to_status) == (
+        action,
+        actor,
+        status,
+        after.status,
+    )
+    assert after.status == EXPECTED_TARGET.get(action, after.status)
+    if action not in EXPECTED_TARGET and action not in (Action.ACCEPT, Action.RATE):
+        assert after.status == status  # flags, notes and decisions leave the status alone
+    for field, value in event.changes.items():
+        current = getattr(after, field + "_id" if field in ("lead_department",) else field)
+        assert (current.isoformat() if hasattr(current, "isoformat") else current) == value, field
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("status", STATUSES)
+def test_each_action_from_each_status_by_each_role(cast: Cast, action, status):
+    issue = prepare(action, issue_in(status, cast), cast)
+    for role in ROLES:
+        # Each role tries on the same issue; a savepoint puts the issue back between them.
+        with transaction.atomic():
+            try:
+                attempt(cast, issue, action, status, role)
+            except AssertionError as exc:
+                raise AssertionError(f"{action} from {status} by {role}: {exc}") from exc
+            transaction.set_rollback(True)
