@@ -15,8 +15,8 @@ class IssueEventInline(admin.TabularInline):
     model = IssueEvent
     extra = 0
     can_delete = False
-    fields = ["seq", "at", "action", "actor", "from_status", "to_status", "note"]
-    readonly_fields = fields
+    fields = ("seq", "at", "action", "actor", "from_status", "to_status", "note")
+    readonly_fields = ("seq", "at", "action", "actor", "from_status", "to_status", "note")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
