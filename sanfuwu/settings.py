@@ -52,6 +52,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # A file, not memory, for the test database: threads then share it through SQLite's own
+    # locking, as the web server's threads do, and the concurrency tests mean the same here.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-sanfuwu.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
