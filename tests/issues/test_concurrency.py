@@ -25,7 +25,7 @@ def test_two_threads_acting_at_once_give_one_winner_per_round_and_lose_no_event(
         barrier = threading.Barrier(2)
         results: list[str] = []
 
-        def act(actor, action, payload):
+        def act(actor, action, payload, barrier=barrier, version=version, results=results):
             try:
                 barrier.wait(timeout=10)
                 issue_act(issue=issue, action=action, actor=actor, version=version, **payload)
