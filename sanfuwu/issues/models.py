@@ -192,8 +192,8 @@ class IssueEvent(models.Model):
         Person, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT
     )
     at = models.DateTimeField(_("时间"), default=timezone.now)
-    from_status = models.CharField(_("原状态"), max_length=16, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=16)
+    from_status = models.CharField(_("原状态"), max_length=16, blank=True, choices=Status.choices)
+    to_status = models.CharField(_("新状态"), max_length=16, choices=Status.choices)
     note = models.TextField(_("说明"), blank=True)
     changes = models.JSONField(_("变更字段"), default=dict, blank=True)
 
@@ -206,6 +206,15 @@ class IssueEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id}#{self.seq} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        from sanfuwu.issues.workflow import Action
+
+        try:
+            return str(Action(self.action).label)
+        except ValueError:
+            return self.action
 
 
 class IssueCounter(models.Model):

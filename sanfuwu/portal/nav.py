@@ -29,6 +29,10 @@ class NavEntry:
 
 NAV = [
     NavEntry(_("工作台"), "home", "ti-layout-dashboard", EVERYONE, ""),
+    NavEntry(_("待梳理"), "issues:triage", "ti-inbox", frozenset({Role.DISPATCHER}), "issues/triage"),
+    NavEntry(_("部门工作清单"), "issues:work", "ti-checklist", frozenset({Role.HANDLER}), "issues/work"),
+    NavEntry(_("我登记的问题"), "issues:mine", "ti-notes", frozenset({Role.VISITOR}), "issues/mine"),
+    NavEntry(_("问题诉求"), "issues:list", "ti-messages", EVERYONE, "issues"),
     NavEntry(_("联系对象"), "targets:list", "ti-building-factory-2", EVERYONE, "targets"),
     NavEntry(_("人员通讯录"), "people:list", "ti-address-book", COORDINATORS, "people"),
 ]

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from sanfuwu.portal.views import home, people, targets
+from sanfuwu.portal.views import home, issues, people, targets
 
 target_patterns = [
     path("", targets.target_list, name="list"),
@@ -9,6 +9,16 @@ target_patterns = [
     path("new/", targets.target_new, name="new"),
     path("<int:pk>/", targets.target_detail, name="detail"),
     path("<int:pk>/edit/", targets.target_edit, name="edit"),
+]
+
+issue_patterns = [
+    path("", issues.issue_list, name="list"),
+    path("triage/", issues.triage, name="triage"),
+    path("work/", issues.worklist, name="work"),
+    path("mine/", issues.my_issues, name="mine"),
+    path("new/", issues.issue_new, name="new"),
+    path("<int:pk>/", issues.issue_detail, name="detail"),
+    path("<int:pk>/act/<str:action>/", issues.issue_act_view, name="act"),
 ]
 
 people_patterns = [path("", people.people_list, name="list")]
@@ -19,4 +29,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("targets/", include((target_patterns, "targets"))),
     path("people/", include((people_patterns, "people"))),
+    path("issues/", include((issue_patterns, "issues"))),
 ]

@@ -1,0 +1,295 @@
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from sanfuwu.core.forms import StyledForm
+from sanfuwu.issues.forms import ACTION_FORMS, IssueForm
+from sanfuwu.issues.models import RUNNING_STATUSES, Assignment, AssignmentState, Issue, Source, Status, Tier
+from sanfuwu.issues.selectors import issue_get_for, issues_visible_to
+from sanfuwu.issues.services import issue_register
+from sanfuwu.issues.workflow import Action, Conflict, NotAllowed, allowed_actions, issue_act
+from sanfuwu.orgs.models import Category, Department, Region
+from sanfuwu.people.models import Person, Role
+from sanfuwu.people.scope import scope_of
+from sanfuwu.portal.access import person_of, roles_required
+
+
+class IssueFilterForm(StyledForm, forms.Form):
+    q = forms.CharField(label=gettext_lazy("编号或标题"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=gettext_lazy("状态"), required=False, choices=[("", gettext_lazy("全部状态")), *Status.choices]
+    )
+    tier = forms.ChoiceField(
+        label=gettext_lazy("办理类型"),
+        required=False,
+        choices=[("", gettext_lazy("全部类型")), *Tier.choices],
+    )
+    source = forms.ChoiceField(
+        label=gettext_lazy("来源"), required=False, choices=[("", gettext_lazy("全部来源")), *Source.choices]
+    )
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("事项分类"),
+        required=False,
+        queryset=Category.objects.all(),
+        empty_label=gettext_lazy("全部分类"),
+    )
+    region = forms.ModelChoiceField(
+        label=gettext_lazy("区域"),
+        required=False,
+        queryset=Region.objects.none(),
+        empty_label=gettext_lazy("全部区域"),
+    )
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("主办部门"),
+        required=False,
+        queryset=Department.objects.all(),
+        empty_label=gettext_lazy("全部部门"),
+    )
+    date_from = forms.DateField(
+        label=gettext_lazy("登记日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("到"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    overdue = forms.BooleanField(label=gettext_lazy("仅超期"), required=False)
+    supervised = forms.BooleanField(label=gettext_lazy("仅督办"), required=False)
+
+    def __init__(self, *args: Any, actor: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = scope_of(actor).regions().exclude(kind="grid")  # type: ignore[attr-defined]
+        self.style_widgets()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("结束日期不能早于开始日期。"))
+        return data
+
+
+def filter_issues(qs: QuerySet[Issue], data: dict[str, Any]) -> QuerySet[Issue]:
+    today = timezone.localdate()
+    if data.get("q"):
+        term = data["q"].strip()
+        qs = qs.filter(Q(number__iexact=term) | Q(title__icontains=term))
+    for field in ("status", "tier", "source", "category"):
+        if data.get(field):
+            qs = qs.filter(**{field: data[field]})
+    if data.get("region"):
+        qs = qs.filter(region__in=data["region"].subtree())
+    if data.get("department"):
+        qs = qs.filter(lead_department=data["department"])
+    tz = timezone.get_current_timezone()
+    if data.get("date_from"):
+        qs = qs.filter(registered_at__gte=datetime.combine(data["date_from"], time.min, tz))
+    if data.get("date_to"):
+        qs = qs.filter(registered_at__lt=datetime.combine(data["date_to"] + timedelta(days=1), time.min, tz))
+    if data.get("overdue"):
+        qs = qs.filter(status__in=RUNNING_STATUSES, due_date__lt=today)
+    if data.get("supervised"):
+        qs = qs.filter(supervised=True)
+    return qs
+
+
+def _page(request: HttpRequest, qs: QuerySet[Issue]) -> tuple[Any, str]:
+    page = Paginator(qs, settings.SANFUWU_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+@login_required
+def issue_list(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    form = IssueFilterForm(request.GET or None, actor=person)
+    form.is_valid()
+    qs = filter_issues(issues_visible_to(person), getattr(form, "cleaned_data", {}))
+    page, query = _page(request, qs.order_by("-registered_at", "-id"))
+    return render(
+        request,
+        "issues/list.html",
+        {"form": form, "page": page, "query": query, "today": timezone.localdate()},
+    )
+
+
+@roles_required(Role.DISPATCHER)
+def triage(request: HttpRequest) -> HttpResponse:
+    """待梳理: what has come in and what came back, oldest first."""
+    person = person_of(request)
+    qs = (
+        issues_visible_to(person)
+        .filter(status__in=[Status.REGISTERED, Status.RETURNED])
+        .order_by("registered_at", "id")
+    )
+    page, query = _page(request, qs)
+    return render(
+        request, "issues/triage.html", {"page": page, "query": query, "today": timezone.localdate()}
+    )
+
+
+WORK_TABS = [
+    ("pending", gettext_lazy("待签收")),
+    ("doing", gettext_lazy("办理中")),
+    ("due_soon", gettext_lazy("即将到期")),
+    ("overdue", gettext_lazy("已超期")),
+    ("supervised", gettext_lazy("督办")),
+]
+
+
+def worklist_queries(department: Department) -> dict[str, QuerySet[Issue]]:
+    today = timezone.localdate()
+    mine = Assignment.objects.filter(department=department)
+    pending = Issue.objects.filter(pk__in=mine.filter(state=AssignmentState.PENDING).values("issue_id"))
+    doing = Issue.objects.filter(
+        lead_department=department, status__in=[Status.IN_PROGRESS, Status.LONG_TERM]
+    )
+    running = Issue.objects.filter(lead_department=department, status__in=RUNNING_STATUSES)
+    return {
+        "pending": pending,
+        "doing": doing,
+        "due_soon": running.filter(due_date__gte=today, due_date__lte=today + timedelta(days=3)),
+        "overdue": running.filter(due_date__lt=today),
+        "supervised": Issue.objects.filter(
+            lead_department=department, supervised=True, status__in=[*RUNNING_STATUSES, Status.LONG_TERM]
+        ),
+    }
+
+
+@roles_required(Role.HANDLER)
+def worklist(request: HttpRequest) -> HttpResponse:
+    """The department's worklist in tabs, sorted by deadline."""
+    person = person_of(request)
+    if person.department is None:
+        messages.error(request, _("您不属于任何部门，没有部门工作清单。"))
+        return redirect("home")
+    queries = worklist_queries(person.department)
+    tab = request.GET.get("tab") or "pending"
+    if tab not in queries:
+        tab = "pending"
+    qs = queries[tab].select_related("category", "region", "lead_department").prefetch_related("instructions")
+    page, query = _page(request, qs.order_by("due_date", "registered_at", "id"))
+    tabs = [(key, label, queries[key].count(), key == tab) for key, label in WORK_TABS]
+    return render(
+        request, "issues/worklist.html",
+        {"page": page, "query": query, "tabs": tabs, "tab": tab, "department": person.department, "today": timezone.localdate()},
+    )  # fmt: skip
+
+
+@roles_required(Role.VISITOR, Role.DISPATCHER, Role.ADMIN)
+def my_issues(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    qs = issues_visible_to(person).filter(registered_by=person).order_by("-registered_at", "-id")
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    page, query = _page(request, qs)
+    return render(
+        request,
+        "issues/mine.html",
+        {"page": page, "query": query, "counts": counts, "today": timezone.localdate()},
+    )
+
+
+@roles_required(Role.VISITOR, Role.DISPATCHER, Role.ADMIN)
+def issue_new(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    initial = {"target": request.GET.get("target")} if request.GET.get("target") else None
+    form = IssueForm(request.POST or None, actor=person, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in IssueForm.Meta.fields}
+        try:
+            issue = issue_register(actor=person, **fields)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已登记问题 %(number)s。") % {"number": issue.number})
+            return redirect("issues:detail", pk=issue.pk)
+    return render(request, "issues/form.html", {"form": form})
+
+
+def _detail_context(
+    request: HttpRequest, issue: Issue, forms_by_action: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    person = person_of(request)
+    actions = allowed_actions(issue, person)
+    forms_by_action = forms_by_action or {}
+    action_forms = [
+        (action, Action(action).label, forms_by_action.get(action) or ACTION_FORMS[action](issue=issue))
+        for action in actions
+    ]
+    return {
+        "issue": issue,
+        "action_forms": action_forms,
+        "events": issue.events.select_related("actor").order_by("seq"),
+        "assignments": issue.assignments.select_related("department").order_by("-dispatched_at", "-is_lead"),
+        "instructions": issue.instructions.select_related("author"),
+        "checklist": issue.checklist.all(),
+        "extensions": issue.extensions.select_related("requested_by").order_by("-requested_at"),
+        "milestones": issue.milestones.all(),
+        "overdue": issue.is_overdue(),
+        "today": timezone.localdate(),
+        "show_raiser": person.is_superuser
+        or person.has_role(Role.ADMIN, Role.DISPATCHER, Role.LEADER)
+        or issue.registered_by_id == person.pk,
+    }
+
+
+@login_required
+def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = issue_get_for(person_of(request), pk)
+    return render(request, "issues/detail.html", _detail_context(request, issue))
+
+
+@require_POST
+@login_required
+def issue_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    person = person_of(request)
+    issue = issue_get_for(person, pk)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        return render(request, "issues/detail.html", _detail_context(request, issue), status=404)
+    form = form_class(request.POST, issue=issue)
+    status = 200
+    forms_by_action: dict[str, Any] = {}
+    if form.is_valid():
+        try:
+            issue_act(
+                issue=issue,
+                action=action,
+                actor=person,
+                version=form.cleaned_data["version"],
+                **form.payload(),
+            )
+        except Conflict as exc:
+            messages.warning(request, str(exc))
+            status = 409
+        except NotAllowed as exc:
+            messages.error(request, str(exc))
+            status = 403
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            forms_by_action[action] = form
+            status = 400
+        else:
+            messages.success(request, _("已%(action)s。") % {"action": Action(action).label})
+            if not request.htmx:  # type: ignore[attr-defined]
+                return redirect("issues:detail", pk=issue.pk)
+    else:
+        forms_by_action[action] = form
+        status = 400
+    fresh = issue_get_for(person, pk)
+    template = "issues/_panel.html" if request.htmx else "issues/detail.html"  # type: ignore[attr-defined]
+    return render(request, template, _detail_context(request, fresh, forms_by_action), status=status)
