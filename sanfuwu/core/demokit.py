@@ -21,6 +21,7 @@ class DemoContext:
     seed: int
     today: date
     out: TextIO
+    small: bool = False  # a quick district for tests: the same shapes, fewer records
     shared: dict[str, Any] = field(default_factory=dict)
 
     def rng(self, label: str) -> random.Random:
@@ -46,8 +47,8 @@ def demo_builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
     return builders
 
 
-def demo_build(*, seed: int, today: date, out: TextIO) -> None:
-    ctx = DemoContext(seed=seed, today=today, out=out)
+def demo_build(*, seed: int, today: date, out: TextIO, small: bool = False) -> None:
+    ctx = DemoContext(seed=seed, today=today, out=out, small=small)
     for label, build in demo_builders():
         started = time.monotonic()
         with transaction.atomic():

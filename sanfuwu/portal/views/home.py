@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +79,60 @@ def _cards(person: Person) -> list[Card]:
                 "indigo",
             )
         )
+    return cards
+
+
+def _issue_cards(person: Person) -> list[Card]:
+    """The day's work first: what waits for this person, by role."""
+    from sanfuwu.issues.models import RUNNING_STATUSES, Status
+    from sanfuwu.issues.selectors import issues_visible_to
+    from sanfuwu.portal.views.issues import worklist_queries
+
+    cards: list[Card] = []
+    today = timezone.localdate()
+    if person.has_role(Role.DISPATCHER):
+        waiting = issues_visible_to(person).filter(status__in=[Status.REGISTERED, Status.RETURNED]).count()
+        cards.append(Card(_("待梳理"), waiting, "ti-inbox", reverse("issues:triage"), "red"))
+    if person.has_role(Role.HANDLER) and person.department is not None:
+        queries = worklist_queries(person.department)
+        cards.append(
+            Card(
+                _("待签收"),
+                queries["pending"].count(),
+                "ti-inbox",
+                reverse("issues:work") + "?tab=pending",
+                "red",
+            )
+        )
+        cards.append(
+            Card(
+                _("已超期"),
+                queries["overdue"].count(),
+                "ti-alarm",
+                reverse("issues:work") + "?tab=overdue",
+                "orange",
+            )
+        )
+    if person.has_role(Role.LEADER, Role.SUPERVISOR, Role.ADMIN) or person.is_superuser:
+        visible = issues_visible_to(person)
+        overdue = visible.filter(status__in=RUNNING_STATUSES, due_date__lt=today).count()
+        cards.append(
+            Card(_("超期未办结"), overdue, "ti-alarm", reverse("issues:list") + "?overdue=on", "orange")
+        )
+        cards.append(
+            Card(
+                _("挂牌督办"),
+                visible.filter(supervised=True)
+                .exclude(status__in=[Status.CLOSED, Status.VOID, Status.RESOLVED])
+                .count(),
+                "ti-flag",
+                reverse("issues:list") + "?supervised=on",
+                "red",
+            )
+        )
+    if person.has_role(Role.VISITOR):
+        mine = issues_visible_to(person).filter(registered_by=person)
+        cards.append(Card(_("我登记的问题"), mine.count(), "ti-notes", reverse("issues:mine"), "blue"))
     return cards
 
 
@@ -175,6 +230,7 @@ def home(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     context = {
         "person": person,
+        "issue_cards": _issue_cards(person),
         "cards": _cards(person),
         "links": _links(person),
         "industries": _industries(person),

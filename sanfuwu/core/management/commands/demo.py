@@ -16,10 +16,16 @@ class Command(BaseCommand):
             "--today", type=date.fromisoformat, default=None, help="演示数据的“今天”，YYYY-MM-DD"
         )
         parser.add_argument("--no-migrate", action="store_true", help="不先执行数据库迁移")
+        parser.add_argument("--small", action="store_true", help="小规模演示数据（用于测试）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_migrate"]:
             call_command("migrate", verbosity=0, interactive=False)
         self.stdout.write("正在建立演示区……")
-        demo_build(seed=options["seed"], today=options["today"] or date.today(), out=self.stdout)  # type: ignore[arg-type]
+        demo_build(
+            seed=options["seed"],
+            today=options["today"] or date.today(),
+            out=self.stdout,  # type: ignore[arg-type]
+            small=options["small"],
+        )
         self.stdout.write(self.style.SUCCESS("演示区已就绪。"))
