@@ -219,7 +219,8 @@ def rate(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
         raise ValidationError({"rating": _("请选择回访评价：满意、基本满意或不满意。")})
     if not issue.feedback:
         raise ValidationError({"rating": _("请先答复反映人，再回访。")})
-    note = str(p.get("note") or "").strip()
+    extra = str(p.get("note") or "").strip()
+    note = str(Rating(rating).label) + (f"：{extra}" if extra else "")
     if rating == Rating.UNSATISFIED:
         # 重办: back to the department; a new result, answer and rating are needed to close.
         changes = {
@@ -228,7 +229,7 @@ def rate(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
             "resolved_at": None,
             "reopen_count": issue.reopen_count + 1,
         }
-        return Step(Status.IN_PROGRESS, changes, note=note or _("反映人不满意，重办。"))
+        return Step(Status.IN_PROGRESS, changes, note=note + _("，重办。"))
     return Step(Status.RESOLVED, {"rating": rating}, note=note)
 
 

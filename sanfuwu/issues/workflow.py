@@ -121,7 +121,24 @@ def allowed_actions(issue: Issue, actor: Person) -> list[str]:
         if issue.status in rule.sources
         and actor_holds(actor, rule.roles)
         and relation_refusal(issue, action, actor) is None
+        and has_subject(issue, action)
     ]
+
+
+def has_subject(issue: Issue, action: str) -> bool:
+    """Whether there is anything to act on: no checklist, no pending request, no button."""
+    from sanfuwu.issues.models import Decision
+
+    if action == Action.CHECK_ITEM:
+        return issue.checklist.filter(done_at__isnull=True).exists()
+    pending = issue.extensions.filter(decision=Decision.PENDING).exists()
+    if action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION):
+        return pending
+    if action == Action.REQUEST_EXTENSION:
+        return issue.due_date is not None and not pending
+    if action == Action.RATE:
+        return bool(issue.feedback)
+    return True
 
 
 def actor_holds(actor: Person, roles: frozenset[str]) -> bool:

@@ -1,0 +1,105 @@
+"""The whole closed loop in a browser, as the people who do it: a grid worker on a phone
+registers, the dispatcher dispatches, the handler accepts and resolves, the dispatcher answers,
+records the return visit and strikes it off."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.test_targets_browser import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def act(page, action: str, fill: dict[str, str] | None = None, select: dict[str, str] | None = None) -> None:
+    page.click(f'[data-action-button="{action}"]')
+    form = page.locator(f'[data-action-form="{action}"]')
+    form.wait_for(state="visible")
+    for name, value in (fill or {}).items():
+        form.locator(f'[name="{name}"]').fill(value)
+    for name, label in (select or {}).items():
+        form.locator(f'select[name="{name}"]').select_option(label=label)
+    with page.expect_response(re.compile(rf"/act/{action}/")) as response:
+        form.locator("button[type=submit]").click()
+    assert response.value.status == 200, response.value.text()
+    page.wait_for_selector("#panel-message")
+
+
+def test_the_closed_loop_as_its_people(browser, demo_server, artifacts):
+    errors: list[str] = []
+
+    def page_for(username: str, viewport: dict[str, int]):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        sign_in(page, demo_server, username)
+        return context, page
+
+    # A grid worker, on a phone in the enterprise's yard.
+    context, page = page_for("visitor", PHONE)
+    page.goto(f"{demo_server}/issues/new/")
+    page.fill("#id_title", "厂区门口雨水井盖破损")
+    page.fill(
+        "#id_description", "企业负责人反映：厂区门口雨水井盖破损下陷，货车进出有安全隐患，希望尽快更换。"
+    )
+    page.select_option("#id_category", label="道路交通")
+    page.select_option("#id_target", index=1)
+    page.fill("#id_raiser_name", "王经理")
+    page.fill("#id_raiser_phone", "13812345678")
+    page.screenshot(path=artifacts / "issue-register-phone.png", full_page=True)
+    page.click("#submit")
+    page.wait_for_url(re.compile(r"/issues/\d+/$"))
+    issue_url = page.url
+    number = page.locator(".page-pretitle").inner_text().split("·")[0].strip()
+    assert number.startswith("WT-")
+    context.close()
+
+    # The dispatcher finds it in the triage queue and dispatches it.
+    context, page = page_for("dispatcher", DESKTOP)
+    page.goto(f"{demo_server}/issues/triage/")
+    waiting = int(page.locator("#issue-count").inner_text())
+    page.goto(f"{demo_server}/issues/triage/?page={(waiting + 24) // 25}")  # oldest first: the newest is last
+    assert "厂区门口雨水井盖破损" in page.content()
+    page.screenshot(path=artifacts / "triage-desktop.png", full_page=True)
+    page.goto(issue_url)
+    act(
+        page,
+        "dispatch",
+        fill={"workdays": "5", "note": "请尽快更换井盖。"},
+        select={"lead_department": "建设局", "tier": "限期办"},
+    )
+    assert page.locator("#issue-status").inner_text().startswith("已交办")
+    context.close()
+
+    # The handler accepts and resolves.
+    context, page = page_for("handler", DESKTOP)
+    page.goto(f"{demo_server}/issues/work/?tab=pending")
+    assert "厂区门口雨水井盖破损" in page.content()
+    page.goto(issue_url)
+    act(page, "accept")
+    act(page, "resolve", fill={"resolution": "已更换为球墨铸铁防沉降井盖，并对周边路面进行了修补。"})
+    context.close()
+
+    # The dispatcher answers, records the return visit and strikes it off.
+    context, page = page_for("dispatcher", DESKTOP)
+    page.goto(issue_url)
+    act(page, "feedback")  # the suggested answer from the response template
+    page.click('[data-action-button="rate"]')
+    page.check('[data-action-form="rate"] input[value="satisfied"]')
+    with page.expect_response(re.compile(r"/act/rate/")):
+        page.click('[data-action-form="rate"] button[type=submit]')
+    page.wait_for_selector("#panel-message")
+    act(page, "close")
+    assert page.locator("#issue-status").inner_text().startswith("已销号")
+    steps = page.locator("#timeline [data-action]").evaluate_all("els => els.map(e => e.dataset.action)")
+    assert steps == ["register", "dispatch", "accept", "resolve", "feedback", "rate", "close"]
+    page.screenshot(path=artifacts / "issue-closed-desktop.png", full_page=True)
+    context.close()
+
+    context, page = page_for("dispatcher", PHONE)
+    page.goto(issue_url)
+    page.screenshot(path=artifacts / "issue-closed-phone.png", full_page=True)
+    context.close()
+    assert errors == []
