@@ -1,0 +1,145 @@
+"""Benchmark: the issue worklists on a large table.
+
+    BENCH_ISSUES=1000000 .venv/bin/python bench/issue_lists.py
+    SANFUWU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/sanfuwu_bench .venv/bin/python bench/issue_lists.py
+
+Builds the demo territory and people, then N issues in bulk with realistic status, deadline and
+region spreads (no histories: the lists read only the issue table), and reports the median time of
+each list's first page and count.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+
+os.environ.setdefault("SANFUWU_VAR_DIR", tempfile.mkdtemp(prefix="sanfuwu-bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanfuwu.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from sanfuwu.core.demokit import DemoContext  # noqa: E402
+from sanfuwu.issues.models import Issue, Status, Tier  # noqa: E402
+from sanfuwu.issues.selectors import issues_visible_to  # noqa: E402
+from sanfuwu.orgs import demo as orgs_demo  # noqa: E402
+from sanfuwu.orgs.models import Category, Region, RegionKind  # noqa: E402
+from sanfuwu.people import demo as people_demo  # noqa: E402
+from sanfuwu.people.models import Person  # noqa: E402
+from sanfuwu.portal.views.issues import worklist_queries  # noqa: E402
+
+N = int(os.environ.get("BENCH_ISSUES", "200000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
+STATUSES = (
+    [Status.CLOSED] * 80
+    + [Status.IN_PROGRESS] * 8
+    + [Status.RESOLVED] * 4
+    + [Status.ASSIGNED] * 3
+    + [Status.REGISTERED] * 2
+    + [Status.LONG_TERM] * 3
+)
+
+
+def timed(fn: Callable[[], object]) -> float:
+    fn()
+    samples = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def build() -> None:
+    call_command("migrate", verbosity=0)
+    ctx = DemoContext(seed=1, today=date.today(), out=sys.stdout)
+    orgs_demo.build(ctx)
+    people_demo.build(ctx)
+    if Issue.objects.count() >= N:
+        return
+    rng = random.Random(1)
+    grids = list(Region.objects.filter(kind=RegionKind.GRID))
+    categories = list(Category.objects.select_related("default_department"))
+    person = Person.objects.get(username="dispatcher")
+    now = timezone.now()
+    started = time.perf_counter()
+    batch = []
+    for i in range(N):
+        category = rng.choice(categories)
+        status = rng.choice(STATUSES)
+        registered = now - timedelta(minutes=rng.randint(0, 365 * 24 * 60))
+        dispatched = status not in (Status.REGISTERED,)
+        batch.append(Issue(
+            number=f"WT-B-{i:08d}", title="基准问题", description="基准", source="visit", category=category,
+            region=rng.choice(grids), tier=Tier.DEADLINE, status=status, registered_at=registered, registered_by=person,
+            lead_department=category.default_department if dispatched else None,
+            due_date=(registered + timedelta(days=rng.randint(3, 30))).date() if dispatched else None,
+            supervised=rng.random() < 0.03,
+            **({"resolution": "已办结", "feedback": "已答复", "rating": "satisfied"} if status == Status.CLOSED else {}),
+        ))  # fmt: skip
+        if len(batch) == 20000:
+            Issue.objects.bulk_create(batch)
+            batch.clear()
+    Issue.objects.bulk_create(batch)
+    print(f"built {Issue.objects.count():,} issues in {time.perf_counter() - started:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def first_page(qs) -> None:  # type: ignore[no-untyped-def]
+    qs.count()
+    list(qs[:25])
+
+
+def main() -> None:
+    build()
+    dispatcher = Person.objects.get(username="dispatcher")
+    street = Person.objects.get(username="dispatcher_xiasha")
+    handler = Person.objects.get(username="handler")
+    assert handler.department is not None
+    queries = worklist_queries(handler.department)
+    today = timezone.localdate()
+    results = {
+        "triage (district dispatcher)": timed(
+            lambda: first_page(
+                issues_visible_to(dispatcher)
+                .filter(status__in=[Status.REGISTERED, Status.RETURNED])
+                .order_by("registered_at", "id")
+            )
+        ),
+        "worklist 办理中 (建设局)": timed(
+            lambda: first_page(queries["doing"].order_by("due_date", "registered_at", "id"))
+        ),
+        "worklist 已超期 (建设局)": timed(
+            lambda: first_page(queries["overdue"].order_by("due_date", "registered_at", "id"))
+        ),
+        "worklist tab counts (5)": timed(lambda: [q.count() for q in queries.values()]),
+        "street list, newest first": timed(
+            lambda: first_page(issues_visible_to(street).order_by("-registered_at", "-id"))
+        ),
+        "district overdue filter": timed(
+            lambda: first_page(
+                issues_visible_to(dispatcher)
+                .filter(status__in=[Status.ASSIGNED, Status.IN_PROGRESS], due_date__lt=today)
+                .order_by("-registered_at", "-id")
+            )
+        ),
+    }
+    print(f"\n{connection.vendor}, {Issue.objects.count():,} issues, median of {ROUNDS} rounds")
+    for label, ms in results.items():
+        print(f"  {label:<36} {ms:9.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
