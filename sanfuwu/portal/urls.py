@@ -19,6 +19,8 @@ issue_patterns = [
     path("new/", issues.issue_new, name="new"),
     path("<int:pk>/", issues.issue_detail, name="detail"),
     path("<int:pk>/act/<str:action>/", issues.issue_act_view, name="act"),
+    path("<int:pk>/attach/", issues.issue_attach, name="attach"),
+    path("<int:pk>/files/<int:attachment_id>/", issues.issue_attachment, name="attachment"),
 ]
 
 people_patterns = [path("", people.people_list, name="list")]

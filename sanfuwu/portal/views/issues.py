@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -240,6 +240,8 @@ def _detail_context(
         "milestones": issue.milestones.all(),
         "overdue": issue.is_overdue(),
         "today": timezone.localdate(),
+        "attachments": issue.attachments.select_related("uploaded_by").order_by("uploaded_at"),
+        "attachment_form": AttachmentForm() if _may_attach(person, issue) else None,
         "show_raiser": person.is_superuser
         or person.has_role(Role.ADMIN, Role.DISPATCHER, Role.LEADER)
         or issue.registered_by_id == person.pk,
@@ -293,3 +295,52 @@ def issue_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     fresh = issue_get_for(person, pk)
     template = "issues/_panel.html" if request.htmx else "issues/detail.html"  # type: ignore[attr-defined]
     return render(request, template, _detail_context(request, fresh, forms_by_action), status=status)
+
+
+class AttachmentForm(StyledForm, forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("附件"), help_text=gettext_lazy("JPG、PNG、PDF、Word、Excel，不超过 10 MB")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+
+def _may_attach(person: Person, issue: Issue) -> bool:
+    return issue.registered_by_id == person.pk or bool(allowed_actions(issue, person))
+
+
+@require_POST
+@login_required
+def issue_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    from sanfuwu.issues.attachments import attachment_add
+
+    person = person_of(request)
+    issue = issue_get_for(person, pk)
+    if not _may_attach(person, issue):
+        messages.error(request, _("您不能为该问题添加附件。"))
+        return redirect("issues:detail", pk=issue.pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment_add(issue=issue, actor=person, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc.message_dict.get("file", exc.messages))
+        else:
+            messages.success(request, _("已添加附件。"))
+            return redirect("issues:detail", pk=issue.pk)
+    context = _detail_context(request, issue)
+    context["attachment_form"] = form
+    return render(request, "issues/detail.html", context, status=400)
+
+
+@login_required
+def issue_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """Files are served only to people who may see their issue."""
+    issue = issue_get_for(person_of(request), pk)
+    attachment = issue.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("没有找到该附件")
+    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
+                        as_attachment=not attachment.content_type.startswith("image/"), filename=attachment.name)  # fmt: skip
