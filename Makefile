@@ -65,5 +65,5 @@ clean:
 
 # Benchmarks report times and ratios measured in one run; they never fail a build.
 bench: $(VENV)/.installed
-	$(BIN)/python bench/targets_scope.py
-	$(BIN)/python bench/issue_lists.py
+	$(BIN)/python -m bench.targets_scope
+	$(BIN)/python -m bench.issue_lists

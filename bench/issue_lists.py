@@ -1,7 +1,7 @@
 """Benchmark: the issue worklists on a large table.
 
-    BENCH_ISSUES=1000000 .venv/bin/python bench/issue_lists.py
-    SANFUWU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/sanfuwu_bench .venv/bin/python bench/issue_lists.py
+    BENCH_ISSUES=1000000 .venv/bin/python -m bench.issue_lists
+    SANFUWU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/sanfuwu_bench .venv/bin/python -m bench.issue_lists
 
 Builds the demo territory and people, then N issues in bulk with realistic status, deadline and
 region spreads (no histories: the lists read only the issue table), and reports the median time of
@@ -12,32 +12,18 @@ from __future__ import annotations
 
 import os
 import random
-import statistics
-import sys
-import tempfile
 import time
-from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
-os.environ.setdefault("SANFUWU_VAR_DIR", tempfile.mkdtemp(prefix="sanfuwu-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanfuwu.settings")
+from django.db import connection
+from django.utils import timezone
 
-import django
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from sanfuwu.core.demokit import DemoContext  # noqa: E402
-from sanfuwu.issues.models import Issue, Status, Tier  # noqa: E402
-from sanfuwu.issues.selectors import issues_visible_to  # noqa: E402
-from sanfuwu.orgs import demo as orgs_demo  # noqa: E402
-from sanfuwu.orgs.models import Category, Region, RegionKind  # noqa: E402
-from sanfuwu.people import demo as people_demo  # noqa: E402
-from sanfuwu.people.models import Person  # noqa: E402
-from sanfuwu.portal.views.issues import worklist_queries  # noqa: E402
+from bench.common import build_territory, timed
+from sanfuwu.issues.models import Issue, Status, Tier
+from sanfuwu.issues.selectors import issues_visible_to
+from sanfuwu.orgs.models import Category, Region, RegionKind
+from sanfuwu.people.models import Person
+from sanfuwu.portal.views.issues import worklist_queries
 
 N = int(os.environ.get("BENCH_ISSUES", "200000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
@@ -51,21 +37,8 @@ STATUSES = (
 )
 
 
-def timed(fn: Callable[[], object]) -> float:
-    fn()
-    samples = []
-    for _ in range(ROUNDS):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
-
-
 def build() -> None:
-    call_command("migrate", verbosity=0)
-    ctx = DemoContext(seed=1, today=date.today(), out=sys.stdout)
-    orgs_demo.build(ctx)
-    people_demo.build(ctx)
+    build_territory()
     if Issue.objects.count() >= N:
         return
     rng = random.Random(1)

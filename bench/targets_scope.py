@@ -11,52 +11,23 @@ from __future__ import annotations
 
 import os
 import random
-import statistics
-import sys
-import tempfile
 import time
-from collections.abc import Callable
-from datetime import date
 
-os.environ.setdefault("SANFUWU_VAR_DIR", tempfile.mkdtemp(prefix="sanfuwu-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanfuwu.settings")
+from django.db import connection
 
-import django
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-
-from sanfuwu.core.demokit import DemoContext  # noqa: E402
-from sanfuwu.orgs import demo as orgs_demo  # noqa: E402
-from sanfuwu.orgs.models import Region, RegionKind  # noqa: E402
-from sanfuwu.people import demo as people_demo  # noqa: E402
-from sanfuwu.people.models import Person  # noqa: E402
-from sanfuwu.targets.demo import demo_credit_code  # noqa: E402
-from sanfuwu.targets.models import Target  # noqa: E402
-from sanfuwu.targets.selectors import TargetFilter, target_search  # noqa: E402
+from bench.common import build_territory, timed
+from sanfuwu.orgs.models import Region, RegionKind
+from sanfuwu.people.models import Person
+from sanfuwu.targets.demo import demo_credit_code
+from sanfuwu.targets.models import Target
+from sanfuwu.targets.selectors import TargetFilter, target_search
 
 TARGETS = int(os.environ.get("BENCH_TARGETS", "200000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
 
 
-def timed(fn: Callable[[], object]) -> float:
-    """Median milliseconds over ROUNDS calls, after one warm-up."""
-    fn()
-    samples = []
-    for _ in range(ROUNDS):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
-
-
 def build() -> None:
-    call_command("migrate", verbosity=0)
-    ctx = DemoContext(seed=1, today=date.today(), out=sys.stdout)
-    orgs_demo.build(ctx)
-    people_demo.build(ctx)
+    build_territory()
     if Target.objects.count() >= TARGETS:
         return
     rng = random.Random(1)
