@@ -202,3 +202,33 @@ def test_the_list_refuses_an_inverted_date_range_at_the_field(cast: Cast):
         reverse("issues:list"), {"date_from": "2025-05-02", "date_to": "2025-05-01"}
     )
     assert "结束日期不能早于开始日期" in page.content.decode()
+
+
+def test_the_triage_queue_dispatches_inline(cast: Cast):
+    issue = new_issue(cast)
+    client = client_for(cast.people[Role.DISPATCHER])
+    page = client.get(reverse("issues:triage")).content.decode()
+    assert f'id="triage-{issue.pk}"' in page and "data-triage-form" in page
+    data = {
+        "from": "triage",
+        "version": issue.version,
+        "lead_department": cast.world.jianshe.pk,
+        "tier": "deadline",
+        "workdays": 5,
+    }
+    response = client.post(
+        reverse("issues:act", args=[issue.pk, "dispatch"]), data, headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "已交办建设局" in body and "<html" not in body
+    assert Issue.objects.get(pk=issue.pk).status == Status.ASSIGNED
+
+
+def test_an_inline_dispatch_with_bad_input_shows_the_row_again_with_the_error(cast: Cast):
+    issue = new_issue(cast)
+    data = {"from": "triage", "version": issue.version, "tier": "deadline", "workdays": 5}
+    response = client_for(cast.people[Role.DISPATCHER]).post(
+        reverse("issues:act", args=[issue.pk, "dispatch"]), data, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 400 and 'data-field-error="lead_department"' in response.content.decode()
+    assert Issue.objects.get(pk=issue.pk).status == Status.REGISTERED

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sanfuwu.core.forms import StyledForm
-from sanfuwu.issues.forms import ACTION_FORMS, IssueForm
+from sanfuwu.issues.forms import ACTION_FORMS, DispatchForm, IssueForm
 from sanfuwu.issues.models import RUNNING_STATUSES, Assignment, AssignmentState, Issue, Source, Status, Tier
 from sanfuwu.issues.selectors import issue_get_for, issues_visible_to
 from sanfuwu.issues.services import issue_register
@@ -133,12 +133,14 @@ def triage(request: HttpRequest) -> HttpResponse:
     qs = (
         issues_visible_to(person)
         .filter(status__in=[Status.REGISTERED, Status.RETURNED])
+        .prefetch_related("assignments__department")
         .order_by("registered_at", "id")
     )
     page, query = _page(request, qs)
-    return render(
-        request, "issues/triage.html", {"page": page, "query": query, "today": timezone.localdate()}
-    )
+    # Each issue carries its own dispatch form, prefilled with the category's usual department.
+    items = [(issue, DispatchForm(issue=issue, auto_id=f"id_%s_{issue.pk}")) for issue in page.object_list]
+    context = {"page": page, "query": query, "items": items, "today": timezone.localdate()}
+    return render(request, "issues/triage.html", context)
 
 
 WORK_TABS = [
@@ -293,8 +295,22 @@ def issue_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         forms_by_action[action] = form
         status = 400
     fresh = issue_get_for(person, pk)
+    if request.htmx and request.POST.get("from") == "triage":  # type: ignore[attr-defined]
+        return _triage_item(request, fresh, forms_by_action.get(action), status)
     template = "issues/_panel.html" if request.htmx else "issues/detail.html"  # type: ignore[attr-defined]
     return render(request, template, _detail_context(request, fresh, forms_by_action), status=status)
+
+
+def _triage_item(request: HttpRequest, issue: Issue, form: Any, status: int) -> HttpResponse:
+    """The queue's row after an inline dispatch: the result, or the form again with its errors."""
+    text = " ".join(str(m) for m in messages.get_messages(request))
+    context: dict[str, Any] = {"issue": issue, "today": timezone.localdate(), "form": form}
+    if form is None:
+        if status == 200:
+            lead = issue.lead_department.name if issue.lead_department else ""
+            text = _("已交办%(lead)s，期限 %(due)s。") % {"lead": lead, "due": issue.due_date or "—"}
+        context.update(message=text, tone="success" if status == 200 else "danger")
+    return render(request, "issues/_triage_item.html", context, status=status)
 
 
 class AttachmentForm(StyledForm, forms.Form):
