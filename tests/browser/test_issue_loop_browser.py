@@ -12,7 +12,19 @@ from tests.browser.test_targets_browser import sign_in
 pytestmark = pytest.mark.browser
 
 
+def version(page) -> int:
+    return int(page.locator("[data-version]").first.get_attribute("data-version"))
+
+
+def wait_for_next_version(page, before: int) -> None:
+    # htmx swaps the panel after the response: wait for the new state, not just the response.
+    page.wait_for_function(
+        f"() => Number(document.querySelector('[data-version]').dataset.version) > {before}"
+    )
+
+
 def act(page, action: str, fill: dict[str, str] | None = None, select: dict[str, str] | None = None) -> None:
+    before = version(page)
     page.click(f'[data-action-button="{action}"]')
     form = page.locator(f'[data-action-form="{action}"]')
     form.wait_for(state="visible")
@@ -23,7 +35,7 @@ def act(page, action: str, fill: dict[str, str] | None = None, select: dict[str,
     with page.expect_response(re.compile(rf"/act/{action}/")) as response:
         form.locator("button[type=submit]").click()
     assert response.value.status == 200, response.value.text()
-    page.wait_for_selector("#panel-message")
+    wait_for_next_version(page, before)
 
 
 def test_the_closed_loop_as_its_people(browser, demo_server, artifacts):
@@ -86,11 +98,12 @@ def test_the_closed_loop_as_its_people(browser, demo_server, artifacts):
     context, page = page_for("dispatcher", DESKTOP)
     page.goto(issue_url)
     act(page, "feedback")  # the suggested answer from the response template
+    before = version(page)
     page.click('[data-action-button="rate"]')
     page.check('[data-action-form="rate"] input[value="satisfied"]')
     with page.expect_response(re.compile(r"/act/rate/")):
         page.click('[data-action-form="rate"] button[type=submit]')
-    page.wait_for_selector("#panel-message")
+    wait_for_next_version(page, before)
     act(page, "close")
     assert page.locator("#issue-status").inner_text().startswith("已销号")
     steps = page.locator("#timeline [data-action]").evaluate_all("els => els.map(e => e.dataset.action)")
