@@ -20,10 +20,9 @@ from django.utils import timezone
 
 from bench.common import build_territory, timed
 from sanfuwu.issues.models import Issue, Status, Tier
-from sanfuwu.issues.selectors import issues_visible_to
+from sanfuwu.issues.selectors import issue_worklists, issues_visible_to
 from sanfuwu.orgs.models import Category, Region, RegionKind
 from sanfuwu.people.models import Person
-from sanfuwu.portal.views.issues import worklist_queries
 
 N = int(os.environ.get("BENCH_ISSUES", "200000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
@@ -81,7 +80,7 @@ def main() -> None:
     street = Person.objects.get(username="dispatcher_xiasha")
     handler = Person.objects.get(username="handler")
     assert handler.department is not None
-    queries = worklist_queries(handler.department)
+    queries = issue_worklists(handler.department)
     today = timezone.localdate()
     results = {
         "triage (district dispatcher)": timed(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from sanfuwu.issues.models import Assignment, Issue
+from sanfuwu.issues.models import RUNNING_STATUSES, Assignment, AssignmentState, Issue, Status
+from sanfuwu.orgs.models import Department
 from sanfuwu.people.models import Person
 from sanfuwu.people.scope import scope_of
 
@@ -30,3 +34,23 @@ def issue_get_for(person: Person, pk: int) -> Issue:
         return issues_visible_to(person).get(pk=pk)
     except Issue.DoesNotExist:
         raise Http404("没有找到该问题") from None
+
+
+def issue_worklists(department: Department) -> dict[str, QuerySet[Issue]]:
+    """A department's worklist tabs: 待签收, 办理中, 即将到期 (within three days), 已超期, 督办."""
+    today = timezone.localdate()
+    mine = Assignment.objects.filter(department=department)
+    pending = Issue.objects.filter(pk__in=mine.filter(state=AssignmentState.PENDING).values("issue_id"))
+    doing = Issue.objects.filter(
+        lead_department=department, status__in=[Status.IN_PROGRESS, Status.LONG_TERM]
+    )
+    running = Issue.objects.filter(lead_department=department, status__in=RUNNING_STATUSES)
+    return {
+        "pending": pending,
+        "doing": doing,
+        "due_soon": running.filter(due_date__gte=today, due_date__lte=today + timedelta(days=3)),
+        "overdue": running.filter(due_date__lt=today),
+        "supervised": Issue.objects.filter(
+            lead_department=department, supervised=True, status__in=[*RUNNING_STATUSES, Status.LONG_TERM]
+        ),
+    }

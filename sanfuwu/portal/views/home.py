@@ -85,8 +85,7 @@ def _cards(person: Person) -> list[Card]:
 def _issue_cards(person: Person) -> list[Card]:
     """The day's work first: what waits for this person, by role."""
     from sanfuwu.issues.models import RUNNING_STATUSES, Status
-    from sanfuwu.issues.selectors import issues_visible_to
-    from sanfuwu.portal.views.issues import worklist_queries
+    from sanfuwu.issues.selectors import issue_worklists, issues_visible_to
 
     cards: list[Card] = []
     today = timezone.localdate()
@@ -94,7 +93,7 @@ def _issue_cards(person: Person) -> list[Card]:
         waiting = issues_visible_to(person).filter(status__in=[Status.REGISTERED, Status.RETURNED]).count()
         cards.append(Card(_("待梳理"), waiting, "ti-inbox", reverse("issues:triage"), "red"))
     if person.has_role(Role.HANDLER) and person.department is not None:
-        queries = worklist_queries(person.department)
+        queries = issue_worklists(person.department)
         cards.append(
             Card(
                 _("待签收"),

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from sanfuwu.core.forms import StyledForm
 from sanfuwu.issues.forms import ACTION_FORMS, DispatchForm, IssueForm
-from sanfuwu.issues.models import RUNNING_STATUSES, Assignment, AssignmentState, Issue, Source, Status, Tier
-from sanfuwu.issues.selectors import issue_get_for, issues_visible_to
+from sanfuwu.issues.models import RUNNING_STATUSES, Issue, Source, Status, Tier
+from sanfuwu.issues.selectors import issue_get_for, issue_worklists, issues_visible_to
 from sanfuwu.issues.services import issue_register
 from sanfuwu.issues.workflow import Action, Conflict, NotAllowed, allowed_actions, issue_act
 from sanfuwu.orgs.models import Category, Department, Region
@@ -152,25 +152,6 @@ WORK_TABS = [
 ]
 
 
-def worklist_queries(department: Department) -> dict[str, QuerySet[Issue]]:
-    today = timezone.localdate()
-    mine = Assignment.objects.filter(department=department)
-    pending = Issue.objects.filter(pk__in=mine.filter(state=AssignmentState.PENDING).values("issue_id"))
-    doing = Issue.objects.filter(
-        lead_department=department, status__in=[Status.IN_PROGRESS, Status.LONG_TERM]
-    )
-    running = Issue.objects.filter(lead_department=department, status__in=RUNNING_STATUSES)
-    return {
-        "pending": pending,
-        "doing": doing,
-        "due_soon": running.filter(due_date__gte=today, due_date__lte=today + timedelta(days=3)),
-        "overdue": running.filter(due_date__lt=today),
-        "supervised": Issue.objects.filter(
-            lead_department=department, supervised=True, status__in=[*RUNNING_STATUSES, Status.LONG_TERM]
-        ),
-    }
-
-
 @roles_required(Role.HANDLER)
 def worklist(request: HttpRequest) -> HttpResponse:
     """The department's worklist in tabs, sorted by deadline."""
@@ -178,7 +159,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     if person.department is None:
         messages.error(request, _("您不属于任何部门，没有部门工作清单。"))
         return redirect("home")
-    queries = worklist_queries(person.department)
+    queries = issue_worklists(person.department)
     tab = request.GET.get("tab") or "pending"
     if tab not in queries:
         tab = "pending"
