@@ -146,7 +146,7 @@ class Issue(models.Model):
 
     def is_overdue(self, today: date | None = None) -> bool:
         """Late when not resolved by the end of its deadline; derived, never stored."""
-        if self.due_date is None or self.status not in (Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED):
+        if self.due_date is None or self.status not in RUNNING_STATUSES:
             return False
         return (today or timezone.localdate()) > self.due_date
 

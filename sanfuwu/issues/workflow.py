@@ -159,6 +159,15 @@ def issue_act(*, issue: Issue, action: str, actor: Person, version: int, **paylo
     Raises NotAllowed (the rule or the actor's relation refuses), Conflict (someone else changed
     the issue since `version`), or ValidationError (bad input). In every case nothing is written.
     """
+    return _act(issue=issue, action=action, actor=actor, version=version, payload=payload)
+
+
+def issue_act_as_system(*, issue: Issue, action: str, version: int, **payload: Any) -> Issue:
+    """For periodic tasks (automatic supervision of overdue issues): no person, same rules of record."""
+    return _act(issue=issue, action=action, actor=None, version=version, payload=payload)
+
+
+def _act(*, issue: Issue, action: str, actor: Person | None, version: int, payload: dict[str, Any]) -> Issue:
     from sanfuwu.issues.relations import relation_refusal
 
     rule = RULES.get(action)
@@ -169,17 +178,18 @@ def issue_act(*, issue: Issue, action: str, actor: Person, version: int, **paylo
         if current.version != version:
             raise Conflict(_("该问题刚刚已被他人处理（当前为“%(status)s”），页面已刷新为最新状态，请确认后再操作。")
                            % {"status": current.get_status_display()})  # fmt: skip
-        if not actor_holds(actor, rule.roles):
+        if actor is not None and not actor_holds(actor, rule.roles):
             raise NotAllowed(_("您的角色不能执行“%(action)s”。") % {"action": Action(action).label})
         if current.status not in rule.sources:
             raise NotAllowed(
                 _("问题当前为“%(status)s”，不能%(action)s。")
                 % {"status": current.get_status_display(), "action": Action(action).label}
             )
-        refusal = relation_refusal(current, action, actor)
-        if refusal:
-            raise NotAllowed(refusal)
-        result = STEPS[action](current, actor, payload)
+        if actor is not None:
+            refusal = relation_refusal(current, action, actor)
+            if refusal:
+                raise NotAllowed(refusal)
+        result = STEPS[action](current, actor, payload)  # type: ignore[arg-type]
         return _commit(current, action, actor, version, result)
 
 
@@ -206,15 +216,3 @@ def _commit(issue: Issue, action: str, actor: Person | None, version: int, resul
     for effect in result.on_commit:
         transaction.on_commit(effect)
     return fresh
-
-
-def issue_act_as_system(*, issue: Issue, action: str, version: int, **payload: Any) -> Issue:
-    """For periodic tasks (automatic supervision of overdue issues): no person, same rules of record."""
-    with transaction.atomic():
-        current = Issue.objects.get(pk=issue.pk)
-        if current.version != version:
-            raise Conflict(_("该问题刚刚已被他人处理。"))
-        if current.status not in RULES[action].sources:
-            raise NotAllowed(_("问题当前状态不允许此操作。"))
-        result = STEPS[action](current, None, payload)  # type: ignore[arg-type]
-        return _commit(current, action, None, version, result)
