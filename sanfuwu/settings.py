@@ -134,6 +134,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Background jobs: empty runs them in the web process (a queue file in var/); a Redis URL
+# (redis://127.0.0.1:6379/0) queues them in Redis for `sanfuwu worker` processes.
+SANFUWU_REDIS_URL = env_str("SANFUWU_REDIS_URL", "")
+
 STATIC_ROOT = VAR_DIR / "static"
 NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end packages come from npm at set-up time and are served straight from node_modules.

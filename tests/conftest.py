@@ -149,3 +149,13 @@ def chinese_between_tests() -> Iterator[None]:
 def fast_password_hashing(settings: object) -> None:
     # Argon2 is slow on purpose; the tests log in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_at_once() -> Iterator[None]:
+    """Under test a queued job runs in the caller, so its effect is visible when the call returns."""
+    from sanfuwu.core.jobs import load_jobs, queue
+
+    queue.immediate = True
+    load_jobs()
+    yield

@@ -1,4 +1,4 @@
-"""Periodic work on issues. Run by `sanfuwu supervise_overdue` (cron, or a task worker at scale)."""
+"""Periodic work on issues, run hourly by the job queue (sanfuwu.issues.jobs) or by `sanfuwu supervise_overdue`."""
 
 from __future__ import annotations
 

@@ -1,0 +1,69 @@
+"""Background jobs and periodic work, on huey.
+
+Embedded (the default): the queue is a SQLite file in var/ and `sanfuwu serve` runs its workers and
+scheduler as threads of the web process. At scale (SANFUWU_REDIS_URL set): the queue lives in Redis
+and `sanfuwu worker` processes run it. Under test the queue runs each job at once, in the caller.
+
+Apps declare their jobs in a `jobs.py` module, which `load_jobs()` imports so that every worker
+knows the same jobs whatever started it.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.conf import settings
+from django.db import close_old_connections
+from huey import Huey, RedisHuey, SqliteHuey
+from huey.api import Task
+from huey.consumer import Consumer
+
+log = logging.getLogger(__name__)
+
+
+def make_queue() -> Huey:
+    if settings.SANFUWU_REDIS_URL:
+        return RedisHuey("sanfuwu", url=settings.SANFUWU_REDIS_URL)
+    return SqliteHuey("sanfuwu", filename=str(settings.VAR_DIR / "jobs.sqlite3"))
+
+
+queue = make_queue()
+
+
+@queue.pre_execute()
+def _fresh_connection(task: Task) -> None:
+    # A worker thread lives for days; never hand a job a connection the database has dropped.
+    # An immediate job runs inside its caller's request or transaction: leave that connection be.
+    if not queue.immediate:
+        close_old_connections()
+
+
+@queue.post_execute()
+def _release_connection(task: Task, task_value: object, exc: BaseException | None) -> None:
+    if not queue.immediate:
+        close_old_connections()
+    if exc is not None:
+        log.error("job %s failed: %s", task.name, exc)
+
+
+def load_jobs() -> None:
+    for config in apps.get_app_configs():
+        if config.name.startswith("sanfuwu.") and find_spec(f"{config.name}.jobs"):
+            import_module(f"{config.name}.jobs")
+
+
+def consumer(*, workers: int) -> Consumer:
+    load_jobs()
+    return Consumer(queue, workers=workers, worker_type="thread", periodic=True)
+
+
+def start_in_process(*, workers: int = 2) -> Consumer:
+    """Run the queue in daemon threads of this process, leaving its signals to the web server."""
+    running = consumer(workers=workers)
+    running.scheduler.start()
+    for _, worker in running.worker_threads:
+        worker.start()
+    return running
