@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "sanfuwu.targets",
     "sanfuwu.workdays",
     "sanfuwu.issues",
+    "sanfuwu.visits",
     # Interface apps: they own no models.
     "sanfuwu.portal",
 ]

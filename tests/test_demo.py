@@ -107,8 +107,11 @@ def test_the_same_seed_gives_the_same_district(db):
     build(seed=7)
     first = snapshot()
     from sanfuwu.issues.models import Issue
+    from sanfuwu.visits.models import Campaign, Pairing, Policy, Visit
 
     Issue.objects.all().delete()
+    for model in (Campaign, Pairing, Visit, Policy):
+        model.objects.all().delete()
     Target.objects.all().delete()
     Person.objects.all().delete()
     build(seed=7)

@@ -106,6 +106,14 @@ class Issue(models.Model):
     accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    visit = models.ForeignKey(
+        "visits.Visit",
+        verbose_name=_("来源走访"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issues",
+    )
     registered_by = models.ForeignKey(
         Person,
         verbose_name=_("登记人"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +26,9 @@ from sanfuwu.orgs.models import Category, Region
 from sanfuwu.people.models import Person, Role
 from sanfuwu.people.scope import scope_of
 from sanfuwu.targets.models import Target
+
+if TYPE_CHECKING:
+    from sanfuwu.visits.models import Visit
 
 REGISTRARS = frozenset({Role.VISITOR, Role.DISPATCHER, Role.ADMIN})
 
@@ -52,6 +56,7 @@ def issue_register(
     raiser_phone: str = "",
     resolution: str = "",
     registered_at: datetime | None = None,
+    visit: Visit | None = None,
 ) -> Issue:
     if not actor_holds(actor, REGISTRARS):
         raise ValidationError({"__all__": _("您的角色不能登记问题。")})
@@ -75,7 +80,7 @@ def issue_register(
         number=issue_next_number(year=timezone.localtime(now).year),
         title=title.strip(), description=description.strip(), source=source, category=category,
         region=region, tier=tier, target=target, raiser_name=raiser_name.strip(),
-        raiser_phone=raiser_phone.strip(), registered_at=now, registered_by=actor,
+        raiser_phone=raiser_phone.strip(), registered_at=now, registered_by=actor, visit=visit,
         status=Status.RESOLVED if done else Status.REGISTERED,
         resolution=resolution if done else "", resolved_at=now if done else None,
     )  # fmt: skip

@@ -33,6 +33,11 @@ NAV = [
     NavEntry(_("部门工作清单"), "issues:work", "ti-checklist", frozenset({Role.HANDLER}), "issues/work"),
     NavEntry(_("我登记的问题"), "issues:mine", "ti-notes", frozenset({Role.VISITOR}), "issues/mine"),
     NavEntry(_("问题诉求"), "issues:list", "ti-messages", EVERYONE, "issues"),
+    NavEntry(_("记录走访"), "visits:new", "ti-map-pin-plus", frozenset({Role.VISITOR}), "visits/new"),
+    NavEntry(_("走访记录"), "visits:list", "ti-walk", EVERYONE, "visits"),
+    NavEntry(_("走访覆盖"), "visits:coverage", "ti-chart-donut", EVERYONE, "visits/coverage"),
+    NavEntry(_("集中走访"), "visits:campaigns", "ti-flag", COORDINATORS, "visits/campaigns"),
+    NavEntry(_("包联关系"), "visits:pairings", "ti-link", EVERYONE, "visits/pairings"),
     NavEntry(_("联系对象"), "targets:list", "ti-building-factory-2", EVERYONE, "targets"),
     NavEntry(_("人员通讯录"), "people:list", "ti-address-book", COORDINATORS, "people"),
 ]

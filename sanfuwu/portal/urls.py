@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from sanfuwu.portal.views import home, issues, people, targets
+from sanfuwu.portal.views import home, issues, people, targets, visits
 
 target_patterns = [
     path("", targets.target_list, name="list"),
@@ -23,6 +23,20 @@ issue_patterns = [
     path("<int:pk>/files/<int:attachment_id>/", issues.issue_attachment, name="attachment"),
 ]
 
+visit_patterns = [
+    path("", visits.visit_list, name="list"),
+    path("new/", visits.visit_new, name="new"),
+    path("new/targets/", visits.visit_target_search, name="target_search"),
+    path("coverage/", visits.coverage_page, name="coverage"),
+    path("pairings/", visits.pairing_list, name="pairings"),
+    path("pairings/assign-grid/", visits.pairing_assign_grid, name="assign_grid"),
+    path("campaigns/", visits.campaign_list, name="campaigns"),
+    path("campaigns/<int:pk>/", visits.campaign_detail, name="campaign"),
+    path("<int:pk>/", visits.visit_detail, name="detail"),
+    path("<int:pk>/photos/<int:photo_id>/", visits.visit_photo, name="photo"),
+    path("<int:pk>/report/", visits.visit_report, name="report"),
+]
+
 people_patterns = [path("", people.people_list, name="list")]
 
 urlpatterns = [
@@ -32,4 +46,5 @@ urlpatterns = [
     path("targets/", include((target_patterns, "targets"))),
     path("people/", include((people_patterns, "people"))),
     path("issues/", include((issue_patterns, "issues"))),
+    path("visits/", include((visit_patterns, "visits"))),
 ]

@@ -69,6 +69,8 @@ class Target(models.Model):
     contact_phone = models.CharField(_("联系电话"), max_length=24, blank=True, validators=[phone_validator])
     note = models.TextField(_("备注"), blank=True)
     active = models.BooleanField(_("有效"), default=True)
+    # Coverage stops asking for visits from this day on.
+    inactive_since = models.DateField(_("停用日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

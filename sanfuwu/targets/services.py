@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanfuwu.people.models import Person
@@ -52,6 +53,10 @@ def _check_and_save(*, actor: Person, target: Target) -> Target:
     )
     if errors:
         raise ValidationError(errors)
+    if target.active:
+        target.inactive_since = None
+    elif target.inactive_since is None:
+        target.inactive_since = timezone.localdate()
     target.full_clean()
     target.save()
     return target

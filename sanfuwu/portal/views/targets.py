@@ -23,6 +23,7 @@ from sanfuwu.targets.forms import TargetFilterForm, TargetForm
 from sanfuwu.targets.models import Target, TargetKind
 from sanfuwu.targets.selectors import TargetFilter, target_get_for, target_search
 from sanfuwu.targets.services import target_create, target_update
+from sanfuwu.visits.selectors import pairings_visible_to, policies_heard, visits_visible_to
 
 
 def _filter_from(form: TargetFilterForm, *, kind: str | None = None) -> TargetFilter:
@@ -131,6 +132,9 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ancestors": ancestors,
             "grid_workers": grid_workers,
             "can_edit": can_edit_targets(person),
+            "visits": visits_visible_to(person).filter(targets=target).prefetch_related("visitors")[:10],
+            "policies_heard": policies_heard(target),
+            "pairings": pairings_visible_to(person).filter(target=target),
         },
     )
 

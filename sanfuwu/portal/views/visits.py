@@ -1,0 +1,299 @@
+"""Visits, pairings and coverage pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sanfuwu.issues.models import Issue, Status
+from sanfuwu.issues.selectors import issues_visible_to
+from sanfuwu.people.models import Role
+from sanfuwu.portal.access import person_of, roles_required
+from sanfuwu.visits.campaigns import GroupProgress, campaign_get_for, campaign_progress, campaigns_visible_to
+from sanfuwu.visits.coverage import by_department, by_grid, by_person, coverage, roll_up, street_finder
+from sanfuwu.visits.forms import (
+    GridAssignForm,
+    PeriodForm,
+    ProblemFormSet,
+    VisitRecordForm,
+    targets_for_visit,
+)
+from sanfuwu.visits.selectors import OVERSEERS, pairings_visible_to, visit_get_for, visits_visible_to
+from sanfuwu.visits.services import pairings_assign_grid, visit_record
+
+RECORDERS = (Role.VISITOR, Role.DISPATCHER, Role.LEADER, Role.ADMIN)
+
+
+def month_bounds(raw: str | None, today: date) -> tuple[date, date]:
+    try:
+        year, month = (int(part) for part in (raw or "").split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+@login_required
+def visit_list(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    today = timezone.localdate()
+    start, end = month_bounds(request.GET.get("month"), today)
+    tz = timezone.get_current_timezone()
+    qs = visits_visible_to(person).filter(
+        visited_at__gte=datetime.combine(start, time.min, tz),
+        visited_at__lt=datetime.combine(end + timedelta(days=1), time.min, tz),
+    )
+    if request.GET.get("mine"):
+        qs = qs.filter(Q(recorded_by=person) | Q(visitors=person)).distinct()
+    qs = qs.prefetch_related("targets", "visitors").annotate(problems=Count("issues", distinct=True))
+    page = Paginator(qs.order_by("-visited_at", "-id"), 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "query": query.urlencode(),
+        "month": f"{start:%Y-%m}",
+        "mine": bool(request.GET.get("mine")),
+    }
+    return render(request, "visits/list.html", context)
+
+
+@roles_required(*RECORDERS)
+def visit_new(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    initial_targets = [request.GET["target"]] if request.GET.get("target", "").isdigit() else []
+    form = VisitRecordForm(
+        request.POST or None, request.FILES or None, actor=person, initial={"targets": initial_targets}
+    )
+    problems = ProblemFormSet(request.POST or None, prefix="problems")
+    if request.method == "POST" and form.is_valid() & problems.is_valid():
+        data = form.cleaned_data
+        try:
+            visit, issues = visit_record(
+                actor=person, visited_at=data["visited_at"], targets=list(data["targets"]), notes=data["notes"],
+                form=data["form"], companions=list(data["companions"]), departments=list(data["departments"]),
+                place=data["place"], met=data["met"], policies=list(data["policies"]), photos=data["photos"],
+                report=data["report"], problems=[p.problem() for p in problems.forms if p.has_changed()],
+            )  # fmt: skip
+        except ValidationError as error:
+            _place_errors(error, form, problems)
+        else:
+            messages.success(request, _("走访已记录，登记问题 %(n)s 件。") % {"n": len(issues)})
+            return redirect(f"{visit.get_absolute_url()}?recorded=1")
+    chosen = set(form["targets"].value() or [])
+    context = {"form": form, "problems": problems, "targets": _target_choices(form, chosen), "chosen": chosen}
+    return render(request, "visits/form.html", context)
+
+
+def _place_errors(error: ValidationError, form: VisitRecordForm, problems: Any) -> None:
+    for key, messages_ in error.message_dict.items():
+        if key.startswith("problems-"):
+            _, index, field = key.split("-", 2)
+            problems.forms[int(index)].add_error(
+                field if field in problems.forms[0].fields else None, messages_
+            )
+        else:
+            form.add_error(key if key in form.fields else None, messages_)
+
+
+def _target_choices(form: VisitRecordForm, chosen: set[str]) -> list[Any]:
+    """Chosen targets, then the person's own pairings and key targets, for the phone's short list."""
+    qs = form.fields["targets"].queryset  # type: ignore[attr-defined]
+    picked = list(qs.filter(pk__in=[c for c in chosen if str(c).isdigit()]))
+    rest = list(qs.exclude(pk__in=[t.pk for t in picked])[:12])
+    return picked + rest
+
+
+@roles_required(*RECORDERS)
+def visit_target_search(request: HttpRequest) -> HttpResponse:
+    """htmx: targets by name or credit code, own pairings first."""
+    term = request.GET.get("q", "").strip()
+    qs = targets_for_visit(person_of(request))
+    if term:
+        qs = qs.filter(Q(name__icontains=term) | Q(credit_code__iexact=term.upper()))
+    chosen = set(request.GET.getlist("targets"))
+    found = [t for t in qs[:20] if str(t.pk) not in chosen]
+    return render(request, "visits/_target_options.html", {"targets": found, "chosen": set()})
+
+
+@login_required
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_of(request)
+    visit = visit_get_for(person, pk)
+    issues = list(
+        Issue.objects.filter(visit=visit).select_related("category", "lead_department").order_by("id")
+    )
+    visible = set(issues_visible_to(person).filter(visit=visit).values_list("pk", flat=True))
+    context = {
+        "visit": visit,
+        "issues": [(issue, issue.pk in visible) for issue in issues],
+        "targets": visit.targets.select_related("grid", "region"),
+        "visitors": visit.visitors.all(),
+        "departments": visit.departments.all(),
+        "policies": visit.policies.all(),
+        "photos": visit.photos.all(),
+        "recorded": request.GET.get("recorded") == "1",
+    }
+    return render(request, "visits/detail.html", context)
+
+
+@login_required
+def visit_photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
+    visit = visit_get_for(person_of(request), pk)
+    photo = visit.photos.filter(pk=photo_id).first()
+    if photo is None:
+        raise Http404("没有找到该照片")
+    return FileResponse(photo.file.open("rb"), content_type=photo.content_type, filename=photo.name)
+
+
+@login_required
+def visit_report(request: HttpRequest, pk: int) -> FileResponse:
+    visit = visit_get_for(person_of(request), pk)
+    if not visit.report:
+        raise Http404("没有调研报告")
+    return FileResponse(
+        visit.report.open("rb"), as_attachment=True, filename=visit.report.name.rsplit("/", 1)[-1]
+    )
+
+
+LEVELS = {
+    "grid": (by_grid, _("网格")),
+    "street": (None, _("街道/园区")),
+    "department": (by_department, _("部门")),
+    "person": (by_person, _("包联人")),
+}
+
+
+@login_required
+def coverage_page(request: HttpRequest) -> HttpResponse:
+    """走访覆盖 for a month: rollups, the blind spots and what is due this week."""
+    person = person_of(request)
+    today = timezone.localdate()
+    period = PeriodForm(request.GET or None, actor=person)
+    period.is_valid()
+    start, end = month_bounds(request.GET.get("month"), today)
+    pairings = pairings_visible_to(person)
+    region = period.cleaned_data.get("region") if hasattr(period, "cleaned_data") else None
+    if region is not None:
+        ids = region.subtree().values("id")
+        pairings = pairings.filter(Q(target__region_id__in=ids) | Q(target__grid_id__in=ids))
+    results = coverage(pairings, start=start, end=end, today=today)
+    level = request.GET.get("level") or "grid"
+    if level not in LEVELS:
+        level = "grid"
+    key = LEVELS[level][0] or street_finder()
+    counted = [r for r in results if r.counted]
+    fulfilled = sum(r.fulfilled for r in counted)
+    week_end = today + timedelta(days=6 - today.weekday())
+    # Still to visit in the running slot, the ones due by the end of this week first.
+    pending = sorted(
+        (r for r in results if r.pending is not None),
+        key=lambda r: (r.pending.end if r.pending else today, r.pairing.target.name),
+    )
+    gaps = sorted(
+        (r for r in counted if not r.fulfilled),
+        key=lambda r: (r.last_visit or date.min, r.pairing.target.name),
+    )
+    context = {
+        "period": period, "month": f"{start:%Y-%m}", "start": start, "end": end, "level": level,
+        "levels": [(k, v[1]) for k, v in LEVELS.items()], "rollups": roll_up(results, key),
+        "counted": len(counted), "fulfilled": fulfilled, "rate": fulfilled / len(counted) if counted else None,
+        "gaps": gaps, "pending": pending, "week_end": week_end,
+        "due_this_week": sum(1 for r in pending if r.pending and r.pending.end <= week_end),
+        "figures": _figures(person, start, end, region),
+        "overseer": person.is_superuser or person.has_role(*OVERSEERS),
+    }  # fmt: skip
+    return render(request, "visits/coverage.html", context)
+
+
+def _figures(person: Any, start: date, end: date, region: Any) -> dict[str, Any]:
+    """The seeds' figures: visits made, reports written, problems collected and resolved."""
+    tz = timezone.get_current_timezone()
+    since, until = (
+        datetime.combine(start, time.min, tz),
+        datetime.combine(end + timedelta(days=1), time.min, tz),
+    )
+    visits = visits_visible_to(person).filter(visited_at__gte=since, visited_at__lt=until)
+    issues = issues_visible_to(person).filter(visit__in=visits.values("pk"))
+    if region is not None:
+        visits = visits.filter(region__in=region.subtree())
+        issues = issues.filter(region__in=region.subtree())
+    collected = issues.count()
+    resolved = issues.filter(status__in=[Status.RESOLVED, Status.CLOSED]).count()
+    return {
+        "visits": visits.count(),
+        "reports": visits.exclude(report="").count(),
+        "collected": collected,
+        "resolved": resolved,
+        "rate": resolved / collected if collected else None,
+    }
+
+
+@login_required
+def pairing_list(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    qs = pairings_visible_to(person).order_by("target__grid__name", "target__name", "id")
+    term = request.GET.get("q", "").strip()
+    if term:
+        qs = qs.filter(Q(target__name__icontains=term) | Q(person__name__icontains=term))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    may_assign = person.is_superuser or person.has_role(Role.ADMIN, Role.DISPATCHER)
+    context = {
+        "page": page, "q": term, "assign_form": GridAssignForm(actor=person) if may_assign else None,
+    }  # fmt: skip
+    return render(request, "visits/pairings.html", context)
+
+
+@require_POST
+@roles_required(Role.ADMIN, Role.DISPATCHER)
+def pairing_assign_grid(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    form = GridAssignForm(request.POST, actor=person)
+    if form.is_valid():
+        try:
+            created = pairings_assign_grid(actor=person, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("已新建包联关系 %(n)s 条。") % {"n": len(created)})
+    else:
+        messages.error(
+            request,
+            " ".join(
+                f"{form.fields[k].label}：{' '.join(str(m) for m in v)}" for k, v in form.errors.items()
+            ),
+        )
+    return redirect("visits:pairings")
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = campaigns_visible_to(person_of(request)).annotate(
+        groups_count=Count("groups", distinct=True), targets_count=Count("assignments", distinct=True)
+    )
+    return render(request, "visits/campaigns.html", {"campaigns": campaigns})
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = campaign_get_for(person_of(request), pk)
+    groups = campaign_progress(campaign)
+    total = GroupProgress(group=None)  # type: ignore[arg-type]
+    for g in groups:
+        total.assigned += g.assigned
+        total.visited += g.visited
+        total.collected += g.collected
+        total.resolved += g.resolved
+    return render(request, "visits/campaign.html", {"campaign": campaign, "groups": groups, "total": total})

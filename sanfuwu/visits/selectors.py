@@ -1,0 +1,71 @@
+"""Reads of visits and pairings, each starting from one access function per object type."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Max, Q, QuerySet
+from django.http import Http404
+
+from sanfuwu.people.models import Person, Role
+from sanfuwu.people.scope import scope_of
+from sanfuwu.targets.models import Target
+from sanfuwu.visits.models import Pairing, Policy, Visit
+
+# Roles that oversee a territory's pairings; a visitor alone sees only their own.
+OVERSEERS = (Role.ADMIN, Role.LEADER, Role.DISPATCHER, Role.SUPERVISOR)
+
+
+def visits_visible_to(person: Person) -> QuerySet[Visit]:
+    """The visits of a person's region subtree, those their department came along to, and their own."""
+    qs = Visit.objects.select_related("region", "recorded_by")
+    scope = scope_of(person)
+    if scope.everything:
+        return qs
+    visible = Q(recorded_by=person) | Q(
+        pk__in=Visit.visitors.through.objects.filter(person=person).values("visit_id")
+    )
+    if person.region_id and scope.region is not None:
+        visible |= Q(region_id__in=scope.region_ids())
+    if person.department_id:
+        visible |= Q(
+            pk__in=Visit.departments.through.objects.filter(department_id=person.department_id).values(
+                "visit_id"
+            )
+        )
+    return qs.filter(visible)
+
+
+def visit_get_for(person: Person, pk: int) -> Visit:
+    try:
+        return visits_visible_to(person).get(pk=pk)
+    except Visit.DoesNotExist:
+        raise Http404("没有找到该走访记录") from None
+
+
+def pairings_visible_to(person: Person) -> QuerySet[Pairing]:
+    """Overseers see the pairings of targets in their territory; a department its own; everyone
+    the pairings they hold themselves."""
+    qs = Pairing.objects.select_related("target", "target__grid", "target__region", "person", "department")
+    scope = scope_of(person)
+    if scope.everything:
+        return qs
+    visible = Q(person=person)
+    if person.has_role(*OVERSEERS) and person.region_id and scope.region is not None:
+        ids = scope.region_ids()
+        visible |= Q(target__region_id__in=ids) | Q(target__grid_id__in=ids)
+    if person.department_id:
+        visible |= Q(department_id=person.department_id)
+    return qs.filter(visible)
+
+
+def policies_heard(target: Target) -> list[tuple[Policy, date]]:
+    """Which policies were explained to a target, each with the last time it was."""
+    rows = (
+        Visit.policies.through.objects.filter(visit__visit_targets__target=target)
+        .values("policy_id")
+        .annotate(last=Max("visit__visit_targets__visited_on"))
+    )
+    last = {row["policy_id"]: row["last"] for row in rows}
+    policies = Policy.objects.filter(pk__in=last)
+    return sorted(((p, last[p.pk]) for p in policies), key=lambda pair: pair[1], reverse=True)
