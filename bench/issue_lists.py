@@ -5,7 +5,9 @@
 
 Builds the demo territory and people, then N issues in bulk with realistic status, deadline and
 region spreads (no histories: the lists read only the issue table), and reports the median time of
-each list's first page and count.
+each list's first page and count as the pages do it (the count capped at
+`sanfuwu.core.paging.count_cap()`, 10,000 unless SANFUWU_COUNT_CAP says otherwise), then the street's
+and the district's full lists with the capped count against Django's exact COUNT(*).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.db import connection
 from django.utils import timezone
 
 from bench.common import build_territory, timed
+from sanfuwu.core.paging import capped_count, count_cap
 from sanfuwu.issues.models import Issue, Status, Tier
 from sanfuwu.issues.selectors import issue_worklists, issues_visible_to
 from sanfuwu.orgs.models import Category, Region, RegionKind
@@ -69,8 +72,9 @@ def build() -> None:
         cursor.execute("ANALYZE")
 
 
-def first_page(qs) -> None:  # type: ignore[no-untyped-def]
-    qs.count()
+def first_page(qs, exact: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """What a list page reads: its count (capped, as the pages count, unless `exact`) and 25 rows."""
+    qs.count() if exact else capped_count(qs)
     list(qs[:25])
 
 
@@ -96,7 +100,7 @@ def main() -> None:
         "worklist 已超期 (建设局)": timed(
             lambda: first_page(queries["overdue"].order_by("due_date", "registered_at", "id"))
         ),
-        "worklist tab counts (5)": timed(lambda: [q.count() for q in queries.values()]),
+        "worklist tab counts (5)": timed(lambda: [capped_count(q) for q in queries.values()]),
         "street list, newest first": timed(
             lambda: first_page(issues_visible_to(street).order_by("-registered_at", "-id"))
         ),
@@ -108,9 +112,27 @@ def main() -> None:
             )
         ),
     }
+    street_list = issues_visible_to(street).order_by("-registered_at", "-id")
+    district_list = issues_visible_to(dispatcher).order_by("-registered_at", "-id")
+    compared = {
+        f"street list ({street_list.count():,} rows)": street_list,
+        f"district list ({district_list.count():,} rows)": district_list,
+    }
     print(f"\n{connection.vendor}, {Issue.objects.count():,} issues, median of {ROUNDS} rounds")
     for label, ms in results.items():
         print(f"  {label:<36} {ms:9.2f} ms")
+    print(f"\nfirst page + count, exact COUNT(*) against the count capped at {count_cap():,}")
+    for label, qs in compared.items():
+        exact = timed(lambda qs=qs: first_page(qs, exact=True))
+        capped = timed(lambda qs=qs: first_page(qs))
+        exact_count = timed(lambda qs=qs: qs.count())
+        capped_only = timed(lambda qs=qs: capped_count(qs))
+        print(f"  {label}")
+        print(f"    page + exact count  {exact:9.2f} ms   (count alone {exact_count:8.2f} ms)")
+        print(f"    page + capped count {capped:9.2f} ms   (count alone {capped_only:8.2f} ms)")
+        print(
+            f"    exact / capped      {exact / capped:9.1f} x     (count alone {exact_count / capped_only:6.1f} x)"
+        )
 
 
 if __name__ == "__main__":

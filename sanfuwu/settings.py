@@ -155,6 +155,9 @@ MEDIA_URL = "media/"
 
 SANFUWU_DEMO_PASSWORD = env_str("SANFUWU_DEMO_PASSWORD", "sanfuwu2025")
 SANFUWU_PAGE_SIZE = env_int("SANFUWU_PAGE_SIZE", 25)
+# Lists count their rows up to this many and then say "10000+": an exact count of a street's
+# million issues costs more than the page itself.
+SANFUWU_COUNT_CAP = env_int("SANFUWU_COUNT_CAP", 10_000)
 
 LOGGING = {
     "version": 1,

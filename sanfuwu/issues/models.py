@@ -139,6 +139,9 @@ class Issue(models.Model):
             models.Index(fields=["due_date", "status"], name="issue_due_status"),
             models.Index(fields=["supervised", "status"], name="issue_supervised_status"),
             models.Index(fields=["category", "registered_at"], name="issue_category_registered"),
+            # Newest-first lists over many regions (a street, the district): walked backwards, the
+            # first page is read without sorting the whole territory.
+            models.Index(fields=["registered_at", "id"], name="issue_registered_id"),
             models.Index(fields=["target", "registered_at"], name="issue_target_registered"),
         ]
         constraints = [

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sanfuwu.core.forms import StyledForm
+from sanfuwu.core.paging import CappedPaginator, capped_count
 from sanfuwu.issues.forms import ACTION_FORMS, DispatchForm, IssueForm
 from sanfuwu.issues.models import RUNNING_STATUSES, Issue, Source, Status, Tier
 from sanfuwu.issues.selectors import issue_get_for, issue_worklists, issues_visible_to
@@ -106,7 +106,9 @@ def filter_issues(qs: QuerySet[Issue], data: dict[str, Any]) -> QuerySet[Issue]:
 
 
 def _page(request: HttpRequest, qs: QuerySet[Issue]) -> tuple[Any, str]:
-    page = Paginator(qs, settings.SANFUWU_PAGE_SIZE).get_page(request.GET.get("page"))
+    """The requested page of `qs` and the query string without `page`. The count stops at the
+    cap (`page.paginator.capped`), so a street's or the district's list never counts every row."""
+    page = CappedPaginator(qs, settings.SANFUWU_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
@@ -165,7 +167,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         tab = "pending"
     qs = queries[tab].select_related("category", "region", "lead_department").prefetch_related("instructions")
     page, query = _page(request, qs.order_by("due_date", "registered_at", "id"))
-    tabs = [(key, label, queries[key].count(), key == tab) for key, label in WORK_TABS]
+    tabs = [(key, label, *capped_count(queries[key]), key == tab) for key, label in WORK_TABS]
     return render(
         request, "issues/worklist.html",
         {"page": page, "query": query, "tabs": tabs, "tab": tab, "department": person.department, "today": timezone.localdate()},
