@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sanfuwu.issues.models import Issue, Status
@@ -42,6 +43,20 @@ def month_bounds(raw: str | None, today: date) -> tuple[date, date]:
     except ValueError:
         first = today.replace(day=1)
     last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+SPANS = {"month": gettext_lazy("月"), "quarter": gettext_lazy("季度"), "year": gettext_lazy("年")}
+
+
+def span_bounds(span: str, raw_month: str | None, today: date) -> tuple[date, date]:
+    """The month, quarter or year that holds the chosen month."""
+    first, last = month_bounds(raw_month, today)
+    if span == "quarter":
+        first = first.replace(month=(first.month - 1) // 3 * 3 + 1)
+        last = month_bounds(f"{first.year}-{first.month + 2}", today)[1]
+    elif span == "year":
+        first, last = date(first.year, 1, 1), date(first.year, 12, 31)
     return first, last
 
 
@@ -169,10 +184,10 @@ def visit_report(request: HttpRequest, pk: int) -> FileResponse:
 
 
 LEVELS = {
-    "grid": (by_grid, _("网格")),
-    "street": (None, _("街道/园区")),
-    "department": (by_department, _("部门")),
-    "person": (by_person, _("包联人")),
+    "grid": (by_grid, gettext_lazy("网格")),
+    "street": (None, gettext_lazy("街道/园区")),
+    "department": (by_department, gettext_lazy("部门")),
+    "person": (by_person, gettext_lazy("包联人")),
 }
 
 
@@ -183,7 +198,10 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     period = PeriodForm(request.GET or None, actor=person)
     period.is_valid()
-    start, end = month_bounds(request.GET.get("month"), today)
+    span = request.GET.get("span") or "month"
+    if span not in SPANS:
+        span = "month"
+    start, end = span_bounds(span, request.GET.get("month"), today)
     pairings = pairings_visible_to(person)
     region = period.cleaned_data.get("region") if hasattr(period, "cleaned_data") else None
     if region is not None:
@@ -207,7 +225,8 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         key=lambda r: (r.last_visit or date.min, r.pairing.target.name),
     )
     context = {
-        "period": period, "month": f"{start:%Y-%m}", "start": start, "end": end, "level": level,
+        "period": period, "month": request.GET.get("month") or f"{today:%Y-%m}", "start": start, "end": end,
+        "level": level, "span": span, "spans": SPANS.items(),
         "levels": [(k, v[1]) for k, v in LEVELS.items()], "rollups": roll_up(results, key),
         "counted": len(counted), "fulfilled": fulfilled, "rate": fulfilled / len(counted) if counted else None,
         "gaps": gaps, "pending": pending, "week_end": week_end,
