@@ -50,7 +50,7 @@ from sanfuwu.issues.models import (
     Status,
     Tier,
 )
-from sanfuwu.issues.responses import DEFAULT_FEEDBACK
+from sanfuwu.issues.responses import CATEGORY_FEEDBACK, DEFAULT_FEEDBACK
 from sanfuwu.orgs.models import Category, Department, Region, RegionKind
 from sanfuwu.people.models import Person, Role
 from sanfuwu.targets.demo import ROADS
@@ -237,6 +237,10 @@ def _ship_configuration() -> None:
             )
     if not ResponseTemplate.objects.filter(category__isnull=True).exists():
         ResponseTemplate.objects.create(status=Status.RESOLVED, text=DEFAULT_FEEDBACK)
+    for code, text in CATEGORY_FEEDBACK.items():
+        category = Category.objects.filter(code=code).first()
+        if category and not ResponseTemplate.objects.filter(category=category).exists():
+            ResponseTemplate.objects.create(category=category, status=Status.RESOLVED, text=text)
 
 
 def _handler_for(cast: Cast, department: Department) -> Person:
