@@ -281,12 +281,6 @@ def build(ctx: DemoContext) -> None:
                     place=f"{place.name}党群服务中心", report=report,
                 ))  # fmt: skip
 
-    # A few enterprises closed down mid-period: coverage stops asking for their visits.
-    for firm in rng.sample(firms, k=min(3, len(firms))):
-        Target.objects.filter(pk=firm.pk).update(
-            active=False, inactive_since=ctx.today - timedelta(days=rng.randint(20, 70))
-        )
-
     _write(planned)
     ctx.say(
         f"  走访：{len(planned)} 次，包联 {len(person_pairings) + len(dept_pairings)} 条，"
