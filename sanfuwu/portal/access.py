@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from sanfuwu.people.models import Person, Role
 
 TARGET_EDITORS = frozenset({Role.ADMIN, Role.DISPATCHER, Role.VISITOR})
+VISIT_RECORDERS = frozenset({Role.VISITOR, Role.DISPATCHER, Role.LEADER, Role.ADMIN})
 
 View = Callable[..., HttpResponse]
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from sanfuwu.portal.access import VISIT_RECORDERS
 from sanfuwu.portal.nav import nav_for
 
 
@@ -11,11 +12,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    entries = nav_for(user)
     parts = request.path.strip("/").split("/")
-    # "issues/triage" marks its own entry; any other issue page marks the issue list.
-    section = (
-        "/".join(parts[:2])
-        if parts[:2] in (["issues", "triage"], ["issues", "work"], ["issues", "mine"])
-        else parts[0]
-    )
-    return {"nav_entries": nav_for(user), "nav_section": section}
+    # A page with an entry of its own ("issues/triage", "visits/coverage") marks that entry;
+    # any other page marks its app's first entry ("issues", "visits").
+    two = "/".join(parts[:2])
+    section = two if two in {entry.section for entry in entries} else parts[0]
+    return {
+        "nav_entries": entries,
+        "nav_section": section,
+        "may_record_visits": user.is_superuser or user.has_role(*VISIT_RECORDERS),
+    }

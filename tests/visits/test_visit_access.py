@@ -120,3 +120,17 @@ def test_it_reports_coverage_for_a_quarter_and_a_year(crew: Crew) -> None:
     assert "2025-04-01 — 2025-06-30" in response.content.decode()
     response = client_for(crew.leader).get(reverse("visits:coverage"), {"month": "2025-05", "span": "year"})
     assert "2025-01-01 — 2025-12-31" in response.content.decode()
+
+
+def test_it_offers_recording_a_visit_only_to_those_who_may(crew: Crew) -> None:
+    new = reverse("visits:new")
+    target_page = reverse("targets:detail", args=[crew.world.xiasha_firm.pk])
+    for url in (reverse("visits:list"), target_page):
+        assert new not in client_for(crew.handler).get(url).content.decode(), url
+        assert new in client_for(crew.visitor).get(url).content.decode(), url
+
+
+def test_it_marks_the_navigation_entry_of_the_page(crew: Crew) -> None:
+    page = client_for(crew.visitor).get(reverse("visits:coverage")).content.decode()
+    active = page.split('class="nav-item active"')[1][:300] if 'class="nav-item active"' in page else ""
+    assert reverse("visits:coverage") in active

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from sanfuwu.issues.models import Issue, Status
 from sanfuwu.issues.selectors import issues_visible_to
 from sanfuwu.people.models import Role
-from sanfuwu.portal.access import person_of, roles_required
+from sanfuwu.portal.access import VISIT_RECORDERS, person_of, roles_required
 from sanfuwu.visits.campaigns import GroupProgress, campaign_get_for, campaign_progress, campaigns_visible_to
 from sanfuwu.visits.coverage import by_department, by_grid, by_person, coverage, roll_up, street_finder
 from sanfuwu.visits.forms import (
@@ -33,7 +33,7 @@ from sanfuwu.visits.forms import (
 from sanfuwu.visits.selectors import OVERSEERS, pairings_visible_to, visit_get_for, visits_visible_to
 from sanfuwu.visits.services import pairings_assign_grid, visit_record
 
-RECORDERS = (Role.VISITOR, Role.DISPATCHER, Role.LEADER, Role.ADMIN)
+RECORDERS = tuple(VISIT_RECORDERS)
 
 
 def month_bounds(raw: str | None, today: date) -> tuple[date, date]:
