@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "sanfuwu.workdays",
     "sanfuwu.issues",
     "sanfuwu.visits",
+    "sanfuwu.scoring",
     # Interface apps: they own no models.
     "sanfuwu.portal",
 ]

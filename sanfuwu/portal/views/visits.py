@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sanfuwu.core.periods import month_bounds, span_bounds
 from sanfuwu.issues.models import Issue, Status
 from sanfuwu.issues.selectors import issues_visible_to
 from sanfuwu.people.models import Role
@@ -36,28 +37,7 @@ from sanfuwu.visits.services import pairings_assign_grid, visit_record
 RECORDERS = tuple(VISIT_RECORDERS)
 
 
-def month_bounds(raw: str | None, today: date) -> tuple[date, date]:
-    try:
-        year, month = (int(part) for part in (raw or "").split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
-    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return first, last
-
-
 SPANS = {"month": gettext_lazy("月"), "quarter": gettext_lazy("季度"), "year": gettext_lazy("年")}
-
-
-def span_bounds(span: str, raw_month: str | None, today: date) -> tuple[date, date]:
-    """The month, quarter or year that holds the chosen month."""
-    first, last = month_bounds(raw_month, today)
-    if span == "quarter":
-        first = first.replace(month=(first.month - 1) // 3 * 3 + 1)
-        last = month_bounds(f"{first.year}-{first.month + 2}", today)[1]
-    elif span == "year":
-        first, last = date(first.year, 1, 1), date(first.year, 12, 31)
-    return first, last
 
 
 @login_required

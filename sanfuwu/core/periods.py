@@ -1,0 +1,37 @@
+"""Reporting periods: a month, the quarter or the year that holds it, and the one before."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+SPAN_KEYS = ("month", "quarter", "year")
+
+
+def month_bounds(raw: str | None, today: date) -> tuple[date, date]:
+    """The month named "YYYY-MM", or this month when the name is missing or wrong."""
+    try:
+        year, month = (int(part) for part in (raw or "").split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    return first, _month_end(first)
+
+
+def _month_end(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def span_bounds(span: str, raw_month: str | None, today: date) -> tuple[date, date]:
+    first, last = month_bounds(raw_month, today)
+    if span == "quarter":
+        first = first.replace(month=(first.month - 1) // 3 * 3 + 1)
+        last = _month_end(first.replace(month=first.month + 2))
+    elif span == "year":
+        first, last = date(first.year, 1, 1), date(first.year, 12, 31)
+    return first, last
+
+
+def previous_span(span: str, start: date) -> tuple[date, date]:
+    """The period of the same kind just before the one starting at `start`."""
+    before = start - timedelta(days=1)
+    return span_bounds(span, f"{before.year}-{before.month}", before)
