@@ -42,7 +42,7 @@ def road(world: World) -> Category:
 
 def issue(
     world: World, road: Category, *, region=None, department: Department | None = None, **fields
-) -> Issue:  # type: ignore[no-untyped-def]
+) -> Issue:
     return Issue.objects.create(
         number=f"WT-T-{next(numbers):06d}", title="测试", description="测试", source="visit", category=road,
         region=region or world.touge_grid, tier=Tier.DEADLINE, lead_department=department or world.jianshe, **fields,
@@ -51,8 +51,9 @@ def issue(
 
 def dispatched(
     world: World, road: Category, dispatched_at: datetime, accepted_at: datetime | None, **kw
-) -> Issue:  # type: ignore[no-untyped-def]
+) -> Issue:
     i = issue(world, road, status=Status.IN_PROGRESS, dispatched_at=dispatched_at, **kw)
+    assert i.lead_department is not None
     Assignment.objects.create(issue=i, department=i.lead_department, is_lead=True, dispatched_at=dispatched_at,
                               accepted_at=accepted_at)  # fmt: skip
     return i
