@@ -29,6 +29,21 @@ class NavEntry:
 
 NAV = [
     NavEntry(_("工作台"), "home", "ti-layout-dashboard", EVERYONE, ""),
+    NavEntry(
+        _("数据驾驶舱"),
+        "race:dashboard",
+        "ti-device-desktop-analytics",
+        frozenset({Role.LEADER, Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER, Role.HANDLER}),
+        "race/dashboard",
+    ),
+    NavEntry(_("赛马排名"), "race:ranking", "ti-trophy", EVERYONE, "race"),
+    NavEntry(
+        _("测评打分"),
+        "race:reviews",
+        "ti-star",
+        frozenset({Role.EVALUATOR, Role.LEADER, Role.ADMIN}),
+        "race/reviews",
+    ),
     NavEntry(_("待梳理"), "issues:triage", "ti-inbox", frozenset({Role.DISPATCHER}), "issues/triage"),
     NavEntry(_("部门工作清单"), "issues:work", "ti-checklist", frozenset({Role.HANDLER}), "issues/work"),
     NavEntry(_("我登记的问题"), "issues:mine", "ti-notes", frozenset({Role.VISITOR}), "issues/mine"),

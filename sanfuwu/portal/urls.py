@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from sanfuwu.portal.views import home, issues, people, targets, visits
+from sanfuwu.portal.views import home, issues, people, race, targets, visits
 
 target_patterns = [
     path("", targets.target_list, name="list"),
@@ -37,6 +37,14 @@ visit_patterns = [
     path("<int:pk>/report/", visits.visit_report, name="report"),
 ]
 
+race_patterns = [
+    path("", race.ranking, name="ranking"),
+    path("dashboard/", race.dashboard, name="dashboard"),
+    path("reviews/", race.reviews, name="reviews"),
+    path("reviews/<int:pk>/", race.review, name="review"),
+    path("reviews/<int:pk>/close/", race.review_close, name="review_close"),
+]
+
 people_patterns = [path("", people.people_list, name="list")]
 
 urlpatterns = [
@@ -47,4 +55,5 @@ urlpatterns = [
     path("people/", include((people_patterns, "people"))),
     path("issues/", include((issue_patterns, "issues"))),
     path("visits/", include((visit_patterns, "visits"))),
+    path("race/", include((race_patterns, "race"))),
 ]

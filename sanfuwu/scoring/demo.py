@@ -27,7 +27,7 @@ RATE_NOTES = {
     Source.RESPONSE: "当期交办的问题中，主办部门在交办次日起 1 个工作日内签收的比例。",
     Source.ON_TIME: "办理期限落在当期的问题中，在期限当天结束前办结的比例。",
     Source.RESOLUTION: "当期交办的问题中，已办结（含已销号）的比例。",
-    Source.SATISFACTION: "当期办结并完成回访的问题中，评价为满意或基本满意的比例。",
+    Source.SATISFACTION: "当期完成的回访中，评价为满意或基本满意的比例；不满意而重办的也计入。",
     Source.REOPEN: "当期办结的问题中，因回访不满意而重办过的比例，越低越好。",
     Source.COVERAGE: "当期应走访的包联关系中，每一期都按频次走访到的比例。",
 }

@@ -1,0 +1,254 @@
+"""赛马: the ranking of both leagues, the dashboard and the review meetings."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from sanfuwu.core.periods import previous_span, span_bounds
+from sanfuwu.issues.selectors import issues_visible_to
+from sanfuwu.orgs.models import Region, RegionKind
+from sanfuwu.people.models import Person, Role
+from sanfuwu.people.scope import scope_of
+from sanfuwu.portal.access import person_of, roles_required
+from sanfuwu.scoring.dashboard import dashboard_data, region_filter
+from sanfuwu.scoring.models import Indicator, League, ReviewMeeting, ReviewScore, Source
+from sanfuwu.scoring.ranking import Scored, trimmed_mean
+from sanfuwu.scoring.services import review_meeting_close, review_scores_submit
+from sanfuwu.scoring.standings import Board, league_board, review_results
+from sanfuwu.visits.selectors import pairings_visible_to
+
+SPANS = {"month": gettext_lazy("月度"), "quarter": gettext_lazy("季度"), "year": gettext_lazy("年度")}
+RATE_SOURCES = {
+    Source.RESPONSE,
+    Source.ON_TIME,
+    Source.RESOLUTION,
+    Source.SATISFACTION,
+    Source.REOPEN,
+    Source.COVERAGE,
+}
+
+
+def _period(request: HttpRequest) -> tuple[str, str, Any, Any]:
+    today = timezone.localdate()
+    span = request.GET.get("span") or "month"
+    if span not in SPANS:
+        span = "month"
+    # The month just ended is the default: the running one is not complete.
+    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    month = request.GET.get("month") or last_month
+    start, end = span_bounds(span, month, today)
+    return span, month, start, end
+
+
+def _format(indicator: Indicator, value: float | None) -> str:
+    if value is None:
+        return "—"
+    if indicator.unit == "%":
+        return f"{value * 100:.1f}%"
+    return f"{value:,.2f}"
+
+
+def _drill(person: Person, indicator: Indicator, league: str, unit: Any, board: Board) -> str | None:
+    """Where the number comes from, when the reader may look: the issues or the coverage behind it."""
+    scope = scope_of(person)
+    if league == League.TERRITORY:
+        if not scope.covers(Region.objects.filter(pk=unit).first()):
+            return None
+        unit_query = {"region": unit}
+    else:
+        if not (scope.everything or person.department_id == unit):
+            return None
+        unit_query = {"department": unit}
+    if indicator.source == Source.COVERAGE:
+        months = (board.end.year - board.start.year) * 12 + board.end.month - board.start.month + 1
+        query = {"month": f"{board.start:%Y-%m}", "span": {1: "month", 3: "quarter"}.get(months, "year")}
+        query["level"] = "street" if league == League.TERRITORY else "department"
+        if league == League.TERRITORY:
+            query["region"] = unit
+        return f"{reverse('visits:coverage')}?{urlencode(query)}"
+    if indicator.source == Source.REVIEW and indicator.meeting_id:
+        return reverse("race:review", args=[indicator.meeting_id])
+    if indicator.source in RATE_SOURCES or indicator.source == Source.DENSITY:
+        query = {**unit_query, "date_from": board.start.isoformat(), "date_to": board.end.isoformat()}
+        return f"{reverse('issues:list')}?{urlencode(query)}"
+    return None
+
+
+def _rows(person: Person, board: Board) -> list[dict[str, Any]]:
+    rows = []
+    for standing in board.standings:
+        cells = []
+        for indicator in board.indicators:
+            scored: Scored = standing.scores[indicator.pk]
+            cells.append({
+                "text": _format(indicator, scored.value), "insufficient": scored.insufficient,
+                "completion": None if scored.completion is None else f"{scored.completion * 100:.0f}%",
+                "cases": scored.cases, "link": _drill(person, indicator, board.league, standing.unit, board),
+            })  # fmt: skip
+        rows.append({"standing": standing, "name": board.name(standing.unit), "cells": cells})
+    return rows
+
+
+@login_required
+def ranking(request: HttpRequest) -> HttpResponse:
+    """赛马排名: open to everyone; the drill-downs follow each reader's scope."""
+    person = person_of(request)
+    span, month, start, end = _period(request)
+    league = request.GET.get("league") or (League.DEPARTMENT if person.department_id else League.TERRITORY)
+    if league not in League.values:
+        league = League.TERRITORY
+    board = league_board(league, start, end, previous=previous_span(span, start))
+    context = {
+        "board": board, "rows": _rows(person, board), "league": league, "leagues": League.choices,
+        "span": span, "spans": SPANS.items(), "month": month,
+        "red": [(s, board.name(s.unit)) for s in board.red], "black": [(s, board.name(s.unit)) for s in board.black],
+    }  # fmt: skip
+    return render(request, "race/ranking.html", context)
+
+
+@roles_required(Role.LEADER, Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER, Role.HANDLER)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """数据驾驶舱 for leaders; a department head sees the same for their department."""
+    person = person_of(request)
+    span, month, start, end = _period(request)
+    scope = scope_of(person)
+    regions = (
+        scope.regions().filter(kind__in=[RegionKind.STREET, RegionKind.PARK], active=True).order_by("path")
+    )
+    raw_region = request.GET.get("region", "")
+    region = regions.filter(pk=int(raw_region)).first() if raw_region.isdigit() else None
+    issues, pairings = region_filter(issues_visible_to(person), pairings_visible_to(person), region)
+    if person.department_id and not scope.everything:
+        issues = issues.filter(lead_department_id=person.department_id)
+        pairings = pairings.filter(department_id=person.department_id)
+    data = dashboard_data(issues, pairings, start, end)
+    leagues = (
+        [League.DEPARTMENT]
+        if person.department_id and not scope.everything
+        else [League.TERRITORY, League.DEPARTMENT]
+    )
+    boards = [league_board(league, start, end, previous=previous_span(span, start)) for league in leagues]
+    context = {
+        "data": data, "boards": [(b, [(s, b.name(s.unit)) for s in b.standings]) for b in boards],
+        "span": span, "spans": SPANS.items(), "month": month, "start": start, "end": end,
+        "regions": regions if not person.department_id or scope.everything else [], "region": region,
+        "own_department": person.department if person.department_id and not scope.everything else None,
+    }  # fmt: skip
+    context["chart_data"] = json.loads(json.dumps(data))
+    return render(request, "race/dashboard.html", context)
+
+
+def meetings_visible_to(person: Person) -> Any:
+    """Leaders and admins see every meeting, evaluators their own; everyone sees the closed results."""
+    qs = ReviewMeeting.objects.all()
+    if person.is_superuser or person.has_role(Role.ADMIN, Role.LEADER):
+        return qs
+    return qs.filter(Q(evaluators=person) | Q(closed_at__isnull=False)).distinct()
+
+
+def _meeting_for(person: Person, pk: int) -> ReviewMeeting:
+    meeting = meetings_visible_to(person).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("没有找到该测评会议")
+    return meeting
+
+
+@login_required
+def reviews(request: HttpRequest) -> HttpResponse:
+    return render(request, "race/reviews.html", {"meetings": meetings_visible_to(person_of(request))})
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_of(request)
+    meeting = _meeting_for(person, pk)
+    units = _meeting_units(meeting)
+    criteria = list(meeting.criteria.all())
+    is_evaluator = meeting.evaluators.filter(pk=person.pk).exists()
+    unit_field = "department_id" if meeting.league == League.DEPARTMENT else "region_id"
+    errors: dict[str, list[str]] = {}
+    typed: dict[str, str] = {}
+    if request.method == "POST":
+        if not is_evaluator:
+            raise Http404("没有找到该测评会议")
+        raw = {(unit, c.pk): request.POST.get(f"score-{unit}-{c.pk}", "") for unit in units for c in criteria}
+        typed = {f"score-{u}-{c}": v for (u, c), v in raw.items()}
+        try:
+            n = review_scores_submit(meeting=meeting, evaluator=person, raw=raw)
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(
+                request, _("已保存 %(n)s 项评分。会议结束前，其他评分员看不到您的分数。") % {"n": n}
+            )
+            return redirect("race:review", pk=meeting.pk)
+    mine = {f"score-{getattr(s, unit_field)}-{s.criterion_id}": str(s.score)
+            for s in ReviewScore.objects.filter(criterion__meeting=meeting, evaluator=person)}  # fmt: skip
+    grid = [
+        (unit, name, [(c, f"score-{unit}-{c.pk}", typed.get(f"score-{unit}-{c.pk}", mine.get(f"score-{unit}-{c.pk}", "")),
+                       errors.get(f"score-{unit}-{c.pk}")) for c in criteria])
+        for unit, name in units.items()
+    ]  # fmt: skip
+    results = []
+    if meeting.closed:
+        measures = review_results(meeting)
+        per_criterion = _criterion_means(meeting, unit_field)
+        results = sorted(
+            (
+                (name, [per_criterion.get((unit, c.pk)) for c in criteria], measures.get(unit))
+                for unit, name in units.items()
+            ),
+            key=lambda r: -(r[2].value or 0) if r[2] else 0,
+        )
+    submitted = ReviewScore.objects.filter(criterion__meeting=meeting).values("evaluator").distinct().count()
+    context = {
+        "meeting": meeting, "criteria": criteria, "grid": grid, "is_evaluator": is_evaluator,
+        "may_score": is_evaluator and not meeting.closed, "errors": errors.get("__all__", []),
+        "results": results, "submitted": submitted, "evaluators": meeting.evaluators.count(),
+        "may_close": not meeting.closed and (person.is_superuser or person.has_role(Role.ADMIN, Role.LEADER)),
+    }  # fmt: skip
+    return render(request, "race/review.html", context)
+
+
+def _meeting_units(meeting: ReviewMeeting) -> dict[Any, str]:
+    from sanfuwu.scoring.measures import league_units
+
+    return league_units(meeting.league)
+
+
+def _criterion_means(meeting: ReviewMeeting, unit_field: str) -> dict[tuple[Any, int], float | None]:
+    scores: dict[tuple[Any, int], list[float]] = {}
+    for unit, criterion, score in ReviewScore.objects.filter(criterion__meeting=meeting).values_list(
+        unit_field, "criterion_id", "score"
+    ):
+        scores.setdefault((unit, criterion), []).append(float(score))
+    return {key: trimmed_mean(values) for key, values in scores.items()}
+
+
+@require_POST
+@roles_required(Role.LEADER, Role.ADMIN)
+def review_close(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_of(request)
+    meeting = _meeting_for(person, pk)
+    try:
+        review_meeting_close(meeting=meeting, actor=person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("测评已结束，结果已公布。"))
+    return redirect("race:review", pk=meeting.pk)
