@@ -81,6 +81,14 @@ def build(ctx: DemoContext) -> None:
                                           score=Decimal(round(criterion.max_score * share, 1)).quantize(Decimal("0.1"))))  # fmt: skip
     ReviewScore.objects.bulk_create(scores)
 
+    # The next meeting is under way: its evaluators score in the portal until a leader closes it.
+    upcoming = ReviewMeeting.objects.create(
+        name=f"{ctx.today.year}年三服务工作现场测评会", league=League.TERRITORY, held_on=ctx.today
+    )
+    upcoming.evaluators.set(evaluators)
+    for i, (name, top) in enumerate(CRITERIA):
+        ReviewCriterion.objects.create(meeting=upcoming, name=name, max_score=top, sort_order=i)
+
     for league, rows in ((League.TERRITORY, TERRITORY), (League.DEPARTMENT, DEPARTMENTS)):
         for order, (name, source, weight, target, higher, min_cases, unit) in enumerate(rows):
             indicator = Indicator.objects.create(
@@ -93,7 +101,9 @@ def build(ctx: DemoContext) -> None:
             )  # fmt: skip
             if source == Source.MANUAL:
                 _economic_values(ctx, rng, indicator, streets)
-    ctx.say(f"  赛马：指标 {Indicator.objects.count()} 项，测评会议 1 场（{len(evaluators)} 名评分员）")
+    ctx.say(
+        f"  赛马：指标 {Indicator.objects.count()} 项，测评会议 2 场（1 场已结束，{len(evaluators)} 名评分员）"
+    )
 
 
 def _economic_values(ctx: DemoContext, rng, indicator: Indicator, streets: list[Region]) -> None:  # type: ignore[no-untyped-def]
