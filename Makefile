@@ -67,3 +67,4 @@ clean:
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.targets_scope
 	$(BIN)/python -m bench.issue_lists
+	$(BIN)/python -m bench.ranking
