@@ -1,4 +1,5 @@
-"""The demo's visits agree with its pairings, its issues and its campaign."""
+"""The demo's visits agree with its pairings, its issues and its campaign; its horse race has six
+months of rankings in both leagues, an economic indicator with targets and a closed review."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from sanfuwu.visits.models import Campaign, Pairing, Policy, Visit, VisitTarget
 TODAY = date(2025, 11, 14)
 
 
-def test_the_demo_visits_follow_pairings_issues_and_the_campaign(db):
+def test_the_demo_visits_and_horse_race_hold_together(db):
     demo_build(seed=2025, today=TODAY, out=io.StringIO())
     firms = Target.objects.filter(kind=TargetKind.ENTERPRISE)
     # Every enterprise is paired, and every person can reach what they are paired with.
@@ -54,3 +55,30 @@ def test_the_demo_visits_follow_pairings_issues_and_the_campaign(db):
     assert sum(g.visited for g in groups) > 120 and sum(g.collected for g in groups) > 0
     # Leaders' research stays carry reports.
     assert Visit.objects.exclude(report="").annotate(n=Count("visitors")).filter(n__gte=1).count() > 5
+
+    # Six months of rankings in both leagues, with movement after the first.
+    from sanfuwu.core.periods import previous_span, span_bounds
+    from sanfuwu.scoring.models import Indicator, League, ManualValue, ReviewMeeting, UnitTarget
+    from sanfuwu.scoring.models import Source as IndicatorSource
+    from sanfuwu.scoring.standings import league_board
+
+    for league in League.values:
+        weights = sum(Indicator.objects.filter(league=league, active=True).values_list("weight", flat=True))
+        assert weights == 100
+    month = TODAY.replace(day=1)
+    moved = 0
+    for _ in range(6):
+        month = (month - timedelta(days=1)).replace(day=1)
+        start, end = span_bounds("month", f"{month:%Y-%m}", TODAY)
+        for league in League.values:
+            board = league_board(league, start, end, previous=previous_span("month", start))
+            ranked = [s for s in board.standings if s.rank is not None]
+            assert len(ranked) >= (4 if league == League.TERRITORY else 10), (league, month)
+            moved += sum(1 for s in ranked if s.movement)
+    assert moved > 0
+    manual = Indicator.objects.get(source=IndicatorSource.MANUAL)
+    assert ManualValue.objects.filter(indicator=manual).count() >= 4 * 5
+    assert UnitTarget.objects.filter(indicator=manual).count() >= 4
+    closed = ReviewMeeting.objects.filter(closed_at__isnull=False).get()
+    assert Indicator.objects.get(source=IndicatorSource.REVIEW).meeting == closed
+    assert closed.criteria.count() == 3 and closed.evaluators.count() == 5
