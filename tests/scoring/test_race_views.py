@@ -185,3 +185,37 @@ def test_six_months_back_is_the_previous_period(world: World) -> None:
     assert previous_span("month", date(2025, 1, 1)) == (date(2024, 12, 1), date(2024, 12, 31))
     assert previous_span("quarter", date(2025, 4, 1)) == (date(2025, 1, 1), date(2025, 3, 31))
     assert previous_span("year", date(2025, 1, 1)) == (date(2024, 1, 1), date(2024, 12, 31))
+
+
+def test_a_drill_down_lists_the_issues_its_rate_counts(world: World, indicators, leader) -> None:
+    from sanfuwu.issues.models import Issue, Status, Tier
+    from sanfuwu.orgs.models import Category
+
+    road = Category.objects.create(code="road", name="道路交通", default_department=world.jianshe)
+    tz = timezone.get_current_timezone()
+    from datetime import datetime
+
+    def make(number: str, registered: date, dispatched: date) -> None:
+        Issue.objects.create(
+            number=number, title=number, description="测试", source="visit", category=road, region=world.touge_grid,
+            tier=Tier.DEADLINE, status=Status.IN_PROGRESS, lead_department=world.jianshe,
+            registered_at=datetime.combine(registered, datetime.min.time(), tz).replace(hour=10),
+            dispatched_at=datetime.combine(dispatched, datetime.min.time(), tz).replace(hour=11),
+        )  # fmt: skip
+
+    make("WT-A-1", date(2025, 9, 30), date(2025, 10, 1))  # registered in September, dispatched in October
+    make("WT-A-2", date(2025, 10, 5), date(2025, 11, 2))  # registered in October, dispatched in November
+    html = (
+        client_for(leader)
+        .get(reverse("race:ranking"), {"league": "territory", "month": "2025-10"})
+        .content.decode()
+    )
+    link = (
+        next(part for part in html.split('href="') if "basis=dispatched" in part)
+        .split('"')[0]
+        .replace("&amp;", "&")
+    )
+    listed = client_for(leader).get(link).content.decode()
+    print(link)
+    # 办结率 counts by dispatch date: October's list holds WT-A-1, not WT-A-2.
+    assert "WT-A-1" in listed and "WT-A-2" not in listed

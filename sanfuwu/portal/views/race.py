@@ -55,6 +55,13 @@ def _period(request: HttpRequest) -> tuple[str, str, Any, Any]:
     return span, month, start, end
 
 
+# The date each rate counts its issues by, so that the list behind a number is its denominator.
+DRILL_BASIS: dict[str, str] = {
+    Source.RESPONSE: "dispatched", Source.RESOLUTION: "dispatched", Source.ON_TIME: "due",
+    Source.REOPEN: "resolved", Source.SATISFACTION: "resolved",
+}  # fmt: skip
+
+
 def _format(indicator: Indicator, value: float | None) -> str:
     if value is None:
         return "—"
@@ -85,6 +92,8 @@ def _drill(person: Person, indicator: Indicator, league: str, unit: Any, board: 
         return reverse("race:review", args=[indicator.meeting_id])
     if indicator.source in RATE_SOURCES or indicator.source == Source.DENSITY:
         query = {**unit_query, "date_from": board.start.isoformat(), "date_to": board.end.isoformat()}
+        if DRILL_BASIS.get(indicator.source):
+            query["basis"] = DRILL_BASIS[indicator.source]
         return f"{reverse('issues:list')}?{urlencode(query)}"
     return None
 
