@@ -107,10 +107,11 @@ def test_the_same_seed_gives_the_same_district(db):
     build(seed=7)
     first = snapshot()
     from sanfuwu.issues.models import Issue
+    from sanfuwu.scoring.models import Indicator, ReviewMeeting
     from sanfuwu.visits.models import Campaign, Pairing, Policy, Visit
 
     Issue.objects.all().delete()
-    for model in (Campaign, Pairing, Visit, Policy):
+    for model in (Campaign, Pairing, Visit, Policy, Indicator, ReviewMeeting):
         model.objects.all().delete()
     Target.objects.all().delete()
     Person.objects.all().delete()
