@@ -82,6 +82,9 @@ def test_a_grid_worker_records_a_visit_on_a_phone(browser, demo_server, artifact
     page.wait_for_url(re.compile(r"/visits/\d+/\?recorded=1"))
     visit_url = page.url.split("?")[0]
     assert page.locator("#visit-issues .list-group-item").count() == 2
+    # The photo loads lazily: bring it into view and wait for it to be decoded.
+    page.locator("img.visit-photo").scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('img.visit-photo').complete")
     assert page.locator("img.visit-photo").evaluate("img => img.naturalWidth") == 8
     page.screenshot(path=artifacts / "visits-detail-phone.png", full_page=True)
     # The draft is gone once the visit is recorded.
