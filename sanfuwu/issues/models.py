@@ -142,6 +142,9 @@ class Issue(models.Model):
             # Newest-first lists over many regions (a street, the district): walked backwards, the
             # first page is read without sorting the whole territory.
             models.Index(fields=["registered_at", "id"], name="issue_registered_id"),
+            # The horse race counts issues by when they were dispatched and resolved.
+            models.Index(fields=["dispatched_at"], name="issue_dispatched"),
+            models.Index(fields=["resolved_at"], name="issue_resolved"),
             models.Index(fields=["target", "registered_at"], name="issue_target_registered"),
         ]
         constraints = [
@@ -186,7 +189,10 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = _("交办记录")
         verbose_name_plural = _("交办记录")
-        indexes = [models.Index(fields=["department", "state", "issue"], name="assignment_dept_state")]
+        indexes = [
+            models.Index(fields=["department", "state", "issue"], name="assignment_dept_state"),
+            models.Index(fields=["is_lead", "dispatched_at"], name="assignment_lead_dispatched"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.department} · {self.get_state_display()}"

@@ -22,6 +22,7 @@ from sanfuwu.scoring.models import (
     Source,
     UnitTarget,
 )
+from sanfuwu.scoring.rollup import rollup_month
 
 RATE_NOTES = {
     Source.RESPONSE: "当期交办的问题中，主办部门在交办次日起 1 个工作日内签收的比例。",
@@ -101,6 +102,11 @@ def build(ctx: DemoContext) -> None:
             )  # fmt: skip
             if source == Source.MANUAL:
                 _economic_values(ctx, rng, indicator, streets)
+    # The months' counts, as the hourly job keeps them.
+    month = (ctx.today - timedelta(days=200)).replace(day=1)
+    while month <= ctx.today:
+        rollup_month(month)
+        month = (month + timedelta(days=32)).replace(day=1)
     ctx.say(
         f"  赛马：指标 {Indicator.objects.count()} 项，测评会议 2 场（1 场已结束，{len(evaluators)} 名评分员）"
     )

@@ -218,3 +218,36 @@ class ReviewScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion} · {self.evaluator} · {self.score}"
+
+
+class MonthlyCount(models.Model):
+    """A rate's numerator and denominator for one unit and month: the roll-up rankings read, so that
+    a year's ranking on a million issues sums twelve small rows instead of scanning the issues."""
+
+    month = models.DateField(_("月份"))
+    league = models.CharField(_("赛道"), max_length=12, choices=League.choices)
+    source = models.CharField(_("数据来源"), max_length=16, choices=Source.choices)
+    unit = models.PositiveIntegerField(_("单位"))  # a street's region id or a department's id
+    numerator = models.PositiveIntegerField()
+    denominator = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "league", "source", "unit"], name="monthlycount_once")
+        ]
+        indexes = [models.Index(fields=["league", "source", "month"], name="monthlycount_read")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.month:%Y-%m} {self.league} {self.source} {self.unit}: {self.numerator}/{self.denominator}"
+        )
+
+
+class MonthlyRollup(models.Model):
+    """A month whose counts are in MonthlyCount, and when they were taken."""
+
+    month = models.DateField(_("月份"), unique=True)
+    computed_at = models.DateTimeField(_("统计时间"), default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} @ {self.computed_at:%Y-%m-%d %H:%M}"

@@ -30,6 +30,7 @@ from sanfuwu.scoring.ranking import (
     score_indicator,
     trimmed_mean,
 )
+from sanfuwu.scoring.rollup import rolled_at, rolled_measures
 
 BOARD_SIZE = 3  # 红黑榜: the top and bottom three
 
@@ -44,6 +45,7 @@ class Board:
     standings: list[Standing]
     red: list[Standing] = field(default_factory=list)
     black: list[Standing] = field(default_factory=list)
+    counted_at: Any = None  # when the roll-ups read were taken; None: counted from the issues now
 
     def name(self, unit: Any) -> str:
         return self.units.get(unit, "")
@@ -96,7 +98,10 @@ def indicator_measures(
         return review_results(closed) if closed else {}
     key = f"{indicator.source}:{indicator.league}"
     if key not in cache:
-        cache[key] = COMPUTED[indicator.source](indicator.league, start, end)
+        rolled = rolled_measures(indicator.source, indicator.league, start, end)
+        cache[key] = (
+            rolled if rolled is not None else COMPUTED[indicator.source](indicator.league, start, end)
+        )
     measures: dict[Any, Measure] = cache[key]
     return measures
 
@@ -157,4 +162,5 @@ def league_board(league: str, start: date, end: date, *, previous: tuple[date, d
         standings=standings,
         red=red,
         black=black,
+        counted_at=rolled_at(start, end),
     )
