@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -10,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +26,7 @@ from sanfuwu.portal.access import person_of, roles_required
 from sanfuwu.scoring.dashboard import dashboard_data, region_filter
 from sanfuwu.scoring.models import Indicator, League, ReviewMeeting, ReviewScore, Source
 from sanfuwu.scoring.ranking import Scored, trimmed_mean
+from sanfuwu.scoring.selectors import meeting_get_for, meetings_visible_to
 from sanfuwu.scoring.services import review_meeting_close, review_scores_submit
 from sanfuwu.scoring.standings import Board, league_board, review_results
 from sanfuwu.visits.selectors import pairings_visible_to
@@ -158,23 +157,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "regions": regions if not person.department_id or scope.everything else [], "region": region,
         "own_department": person.department if person.department_id and not scope.everything else None,
     }  # fmt: skip
-    context["chart_data"] = json.loads(json.dumps(data))
     return render(request, "race/dashboard.html", context)
-
-
-def meetings_visible_to(person: Person) -> Any:
-    """Leaders and admins see every meeting, evaluators their own; everyone sees the closed results."""
-    qs = ReviewMeeting.objects.all()
-    if person.is_superuser or person.has_role(Role.ADMIN, Role.LEADER):
-        return qs
-    return qs.filter(Q(evaluators=person) | Q(closed_at__isnull=False)).distinct()
-
-
-def _meeting_for(person: Person, pk: int) -> ReviewMeeting:
-    meeting = meetings_visible_to(person).filter(pk=pk).first()
-    if meeting is None:
-        raise Http404("没有找到该测评会议")
-    return meeting
 
 
 @login_required
@@ -185,7 +168,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
 @login_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_of(request)
-    meeting = _meeting_for(person, pk)
+    meeting = meeting_get_for(person, pk)
     units = _meeting_units(meeting)
     criteria = list(meeting.criteria.all())
     is_evaluator = meeting.evaluators.filter(pk=person.pk).exists()
@@ -253,7 +236,7 @@ def _criterion_means(meeting: ReviewMeeting, unit_field: str) -> dict[tuple[Any,
 @roles_required(Role.LEADER, Role.ADMIN)
 def review_close(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_of(request)
-    meeting = _meeting_for(person, pk)
+    meeting = meeting_get_for(person, pk)
     try:
         review_meeting_close(meeting=meeting, actor=person)
     except ValidationError as error:
