@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -11,7 +10,8 @@ from django.http import Http404
 from sanfuwu.issues.models import Issue, Status
 from sanfuwu.people.models import Person
 from sanfuwu.people.scope import scope_of
-from sanfuwu.visits.models import Campaign, CampaignGroup, CampaignTarget, Visit, VisitTarget
+from sanfuwu.visits.coverage import visit_company
+from sanfuwu.visits.models import Campaign, CampaignGroup, CampaignTarget, VisitTarget
 
 
 def campaigns_visible_to(person: Person) -> QuerySet[Campaign]:
@@ -67,19 +67,7 @@ def campaign_progress(campaign: Campaign) -> list[GroupProgress]:
     rows = VisitTarget.objects.filter(
         target_id__in=list(target_group), visited_on__gte=campaign.starts_on, visited_on__lte=campaign.ends_on
     ).values_list("visit_id", "target_id")
-    visit_ids = {visit_id for visit_id, _ in rows}
-    people: dict[int, set[int]] = defaultdict(set)
-    departments: dict[int, set[int]] = defaultdict(set)
-    through = Visit.visitors.through.objects.filter(visit_id__in=visit_ids)
-    for visit_id, person_id, department_id in through.values_list(
-        "visit_id", "person_id", "person__department_id"
-    ):
-        people[visit_id].add(person_id)
-        if department_id:
-            departments[visit_id].add(department_id)
-    along = Visit.departments.through.objects.filter(visit_id__in=visit_ids)
-    for visit_id, department_id in along.values_list("visit_id", "department_id"):
-        departments[visit_id].add(department_id)
+    people, departments = visit_company({visit_id for visit_id, _ in rows})
     counted_visits: set[int] = set()
     visited: set[int] = set()
     for visit_id, target_id in rows:

@@ -102,13 +102,8 @@ class VisitFact:
     departments: frozenset[int]  # came along, or one of their people went
 
 
-def _visit_facts(pairings: QuerySet[Pairing], first: date, last: date) -> dict[int, list[VisitFact]]:
-    rows = list(
-        VisitTarget.objects.filter(
-            target_id__in=pairings.values("target_id"), visited_on__gte=first, visited_on__lte=last
-        ).values_list("target_id", "visit_id", "visited_on")
-    )
-    visit_ids = {visit_id for _, visit_id, _ in rows}
+def visit_company(visit_ids: set[int]) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """Per visit: the people who went, and the departments that came along or had one of them there."""
     people: dict[int, set[int]] = defaultdict(set)
     departments: dict[int, set[int]] = defaultdict(set)
     visitors = Visit.visitors.through.objects.filter(visit_id__in=visit_ids)
@@ -121,6 +116,16 @@ def _visit_facts(pairings: QuerySet[Pairing], first: date, last: date) -> dict[i
     along = Visit.departments.through.objects.filter(visit_id__in=visit_ids)
     for visit_id, department_id in along.values_list("visit_id", "department_id"):
         departments[visit_id].add(department_id)
+    return people, departments
+
+
+def _visit_facts(pairings: QuerySet[Pairing], first: date, last: date) -> dict[int, list[VisitFact]]:
+    rows = list(
+        VisitTarget.objects.filter(
+            target_id__in=pairings.values("target_id"), visited_on__gte=first, visited_on__lte=last
+        ).values_list("target_id", "visit_id", "visited_on")
+    )
+    people, departments = visit_company({visit_id for _, visit_id, _ in rows})
     facts: dict[int, list[VisitFact]] = defaultdict(list)
     for target_id, visit_id, day in rows:
         facts[target_id].append(VisitFact(day, frozenset(people[visit_id]), frozenset(departments[visit_id])))
