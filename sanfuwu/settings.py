@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "sanfuwu.issues",
     "sanfuwu.visits",
     "sanfuwu.scoring",
+    "sanfuwu.imports",
     # Interface apps: they own no models.
     "sanfuwu.portal",
 ]
