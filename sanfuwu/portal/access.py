@@ -9,14 +9,15 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from sanfuwu.people.models import Person, Role
 
 TARGET_EDITORS = frozenset({Role.ADMIN, Role.DISPATCHER, Role.VISITOR})
 VISIT_RECORDERS = frozenset({Role.VISITOR, Role.DISPATCHER, Role.LEADER, Role.ADMIN})
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def person_of(request: HttpRequest) -> Person:
@@ -33,7 +34,7 @@ def roles_required(*roles: str) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             person = person_of(request)
             if not (person.is_superuser or person.has_role(*roles)):
                 raise PermissionDenied("您的角色不能使用此页面。")

@@ -54,6 +54,9 @@ NAV = [
     NavEntry(_("集中走访"), "visits:campaigns", "ti-flag", COORDINATORS, "visits/campaigns"),
     NavEntry(_("包联关系"), "visits:pairings", "ti-link", EVERYONE, "visits/pairings"),
     NavEntry(_("联系对象"), "targets:list", "ti-building-factory-2", EVERYONE, "targets"),
+    NavEntry(
+        _("Excel 导入"), "imports:page", "ti-file-import", frozenset({Role.ADMIN, Role.DISPATCHER}), "imports"
+    ),
     NavEntry(_("人员通讯录"), "people:list", "ti-address-book", COORDINATORS, "people"),
 ]
 

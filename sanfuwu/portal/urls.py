@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from sanfuwu.portal.views import home, issues, people, race, targets, visits
+from sanfuwu.portal.views import home, imports, issues, people, race, targets, visits
 
 target_patterns = [
     path("", targets.target_list, name="list"),
@@ -45,6 +45,12 @@ race_patterns = [
     path("reviews/<int:pk>/close/", race.review_close, name="review_close"),
 ]
 
+import_patterns = [
+    path("", imports.import_page, name="page"),
+    path("<str:kind>/template.xlsx", imports.import_template, name="template"),
+    path("reports/<str:token>.xlsx", imports.import_report, name="report"),
+]
+
 people_patterns = [path("", people.people_list, name="list")]
 
 urlpatterns = [
@@ -56,4 +62,5 @@ urlpatterns = [
     path("issues/", include((issue_patterns, "issues"))),
     path("visits/", include((visit_patterns, "visits"))),
     path("race/", include((race_patterns, "race"))),
+    path("imports/", include((import_patterns, "imports"))),
 ]
