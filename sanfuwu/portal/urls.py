@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from sanfuwu.portal.views import home, imports, issues, people, race, targets, visits
+from sanfuwu.portal.views import exports, home, imports, issues, people, race, targets, visits
 
 target_patterns = [
     path("", targets.target_list, name="list"),
@@ -13,6 +13,7 @@ target_patterns = [
 
 issue_patterns = [
     path("", issues.issue_list, name="list"),
+    path("export.xlsx", exports.issue_export, name="export"),
     path("triage/", issues.triage, name="triage"),
     path("work/", issues.worklist, name="work"),
     path("mine/", issues.my_issues, name="mine"),
@@ -25,6 +26,8 @@ issue_patterns = [
 
 visit_patterns = [
     path("", visits.visit_list, name="list"),
+    path("export.xlsx", exports.visit_export, name="export"),
+    path("pairings/export.xlsx", exports.pairing_export, name="pairings_export"),
     path("new/", visits.visit_new, name="new"),
     path("new/targets/", visits.visit_target_search, name="target_search"),
     path("coverage/", visits.coverage_page, name="coverage"),
@@ -39,6 +42,7 @@ visit_patterns = [
 
 race_patterns = [
     path("", race.ranking, name="ranking"),
+    path("export.xlsx", exports.ranking_export, name="export"),
     path("dashboard/", race.dashboard, name="dashboard"),
     path("reviews/", race.reviews, name="reviews"),
     path("reviews/<int:pk>/", race.review, name="review"),

@@ -42,7 +42,7 @@ RATE_SOURCES = {
 }
 
 
-def _period(request: HttpRequest) -> tuple[str, str, Any, Any]:
+def period_of(request: HttpRequest) -> tuple[str, str, Any, Any]:
     today = timezone.localdate()
     span = request.GET.get("span") or "month"
     if span not in SPANS:
@@ -61,7 +61,7 @@ DRILL_BASIS: dict[str, str] = {
 }  # fmt: skip
 
 
-def _format(indicator: Indicator, value: float | None) -> str:
+def format_value(indicator: Indicator, value: float | None) -> str:
     if value is None:
         return "—"
     if indicator.unit == "%":
@@ -104,7 +104,7 @@ def _rows(person: Person, board: Board) -> list[dict[str, Any]]:
         for indicator in board.indicators:
             scored: Scored = standing.scores[indicator.pk]
             cells.append({
-                "text": _format(indicator, scored.value), "insufficient": scored.insufficient,
+                "text": format_value(indicator, scored.value), "insufficient": scored.insufficient,
                 "completion": None if scored.completion is None else f"{scored.completion * 100:.0f}%",
                 "cases": scored.cases, "link": _drill(person, indicator, board.league, standing.unit, board),
             })  # fmt: skip
@@ -116,7 +116,7 @@ def _rows(person: Person, board: Board) -> list[dict[str, Any]]:
 def ranking(request: HttpRequest) -> HttpResponse:
     """赛马排名: open to everyone; the drill-downs follow each reader's scope."""
     person = person_of(request)
-    span, month, start, end = _period(request)
+    span, month, start, end = period_of(request)
     league = request.GET.get("league") or (League.DEPARTMENT if person.department_id else League.TERRITORY)
     if league not in League.values:
         league = League.TERRITORY
@@ -133,7 +133,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """数据驾驶舱 for leaders; a department head sees the same for their department."""
     person = person_of(request)
-    span, month, start, end = _period(request)
+    span, month, start, end = period_of(request)
     scope = scope_of(person)
     regions = (
         scope.regions().filter(kind__in=[RegionKind.STREET, RegionKind.PARK], active=True).order_by("path")
