@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "sanfuwu.visits",
     "sanfuwu.scoring",
     "sanfuwu.imports",
+    "sanfuwu.reports",
     # Interface apps: they own no models.
     "sanfuwu.portal",
 ]

@@ -43,6 +43,7 @@ visit_patterns = [
 race_patterns = [
     path("", race.ranking, name="ranking"),
     path("export.xlsx", exports.ranking_export, name="export"),
+    path("bulletin.docx", race.bulletin, name="bulletin"),
     path("dashboard/", race.dashboard, name="dashboard"),
     path("reviews/", race.reviews, name="reviews"),
     path("reviews/<int:pk>/", race.review, name="review"),

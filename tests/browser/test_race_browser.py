@@ -94,3 +94,29 @@ def test_evaluators_score_apart_until_the_leader_closes_the_meeting(browser, dem
     assert other.locator("#score-form").count() == 0 and other.locator("#review-results").count() == 1
     for context in (first, second, third):
         context.close()
+
+
+def test_the_leader_downloads_the_bulletin_and_an_export(browser, demo_server, artifacts):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True
+    )
+    page = context.new_page()
+    sign_in(page, demo_server, "leader")
+    page.goto(f"{demo_server}/race/dashboard/")
+    with page.expect_download() as download:
+        page.click("#bulletin")
+    path = download.value.path()
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "“三服务”工作通报" in text and "共收集问题" in text and "已经办" in text
+    (artifacts / "bulletin.docx").write_bytes(path.read_bytes())
+    page.goto(f"{demo_server}/race/")
+    with page.expect_download() as download:
+        page.click("#export")
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).worksheets[0]
+    assert sheet.cell(row=1, column=3).value == "单位" and sheet.max_row == 5
+    context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -9,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +24,8 @@ from sanfuwu.orgs.models import Region, RegionKind
 from sanfuwu.people.models import Person, Role
 from sanfuwu.people.scope import scope_of
 from sanfuwu.portal.access import person_of, roles_required
+from sanfuwu.reports.bulletin import bulletin_document
+from sanfuwu.reports.figures import bulletin_figures
 from sanfuwu.scoring.dashboard import dashboard_data, region_filter
 from sanfuwu.scoring.models import Indicator, League, ReviewMeeting, ReviewScore, Source
 from sanfuwu.scoring.ranking import Scored, trimmed_mean
@@ -31,6 +34,7 @@ from sanfuwu.scoring.services import review_meeting_close, review_scores_submit
 from sanfuwu.scoring.standings import Board, league_board, review_results
 from sanfuwu.visits.selectors import pairings_visible_to
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SPANS = {"month": gettext_lazy("月度"), "quarter": gettext_lazy("季度"), "year": gettext_lazy("年度")}
 RATE_SOURCES = {
     Source.RESPONSE,
@@ -244,3 +248,27 @@ def review_close(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("测评已结束，结果已公布。"))
     return redirect("race:review", pk=meeting.pk)
+
+
+@roles_required(Role.LEADER, Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER)
+def bulletin(request: HttpRequest) -> FileResponse:
+    """通报 for the chosen period and the reader's territory (or a street of it), as Word."""
+    person = person_of(request)
+    span, _month, start, end = period_of(request)
+    scope = scope_of(person)
+    raw_region = request.GET.get("region", "")
+    unit = scope.regions().filter(pk=int(raw_region)).first() if raw_region.isdigit() else None
+    if unit is None:
+        unit = (
+            scope.region if not scope.everything else Region.objects.filter(kind=RegionKind.DISTRICT).first()
+        )
+    if unit is None:
+        raise Http404("没有可通报的区域")
+    board = league_board(League.TERRITORY, start, end, previous=previous_span(span, start))
+    data = bulletin_document(
+        bulletin_figures(unit, start, end),
+        board,
+        issuer=f"{unit.name}“三服务”工作领导小组办公室",
+    )
+    name = f"{unit.name}三服务工作通报-{start:%Y%m}.docx"
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type=DOCX)

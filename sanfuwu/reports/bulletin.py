@@ -1,0 +1,208 @@
+"""The bulletin (通报) as a Word document laid out the way official documents are: A4, 仿宋 body in
+三号 (16 pt), 黑体 and 楷体 headings, a 小标宋 title, 28 pt line spacing, page numbers "— 1 —"."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from django.utils import timezone
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from sanfuwu.reports.figures import Figures
+from sanfuwu.scoring.standings import Board
+
+BODY, HEADING, SUBHEADING, TITLE = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体"
+FALLBACK = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体"}
+
+
+def _font(run, name: str, size: float, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
+    run.font.name = FALLBACK.get(name, name)
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), name)
+
+
+def _paragraph(doc, text: str = "", *, font: str = BODY, size: float = 16, bold: bool = False,  # type: ignore[no-untyped-def]
+               align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True):  # fmt: skip
+    p = doc.add_paragraph()
+    p.alignment = align
+    fmt = p.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(28)
+    fmt.space_before = fmt.space_after = Pt(0)
+    if indent:
+        fmt.first_line_indent = Pt(size * 2)
+    # A heading never ends a page alone.
+    fmt.keep_with_next = font in (HEADING, SUBHEADING, TITLE)
+    if text:
+        _font(p.add_run(text), font, size, bold)
+    return p
+
+
+def _page_numbers(section) -> None:  # type: ignore[no-untyped-def]
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(p.add_run("— "), BODY, 14)
+    run = p.add_run()
+    _font(run, BODY, 14)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._element.append(char)
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._element.append(instr)
+    _font(p.add_run(" —"), BODY, 14)
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _table(doc, header: list[str], rows: list[list[str]], widths: list[float] | None = None) -> None:  # type: ignore[no-untyped-def]
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = ""
+        _font(cell.paragraphs[0].add_run(text), HEADING, 12)
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = ""
+            _font(cell.paragraphs[0].add_run(text), BODY, 12)
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if widths:
+        # Word reads the cells' widths, LibreOffice and WPS the grid's: give both.
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Cm(width)
+
+
+def _movement(places: int | None) -> str:
+    if places is None:
+        return "—"
+    return f"进{places}位" if places > 0 else f"退{-places}位" if places < 0 else "持平"
+
+
+def _period_name(start: date, end: date) -> str:
+    if start.month == end.month and start.year == end.year:
+        return f"{start.year}年{start.month}月"
+    if start.year == end.year and start.month == 1 and end.month == 12:
+        return f"{start.year}年"
+    return f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
+
+
+def bulletin_document(figures: Figures, board: Board | None, *, issuer: str) -> bytes:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    _page_numbers(section)
+    period = _period_name(figures.start, figures.end)
+    unit = figures.unit.name
+    _paragraph(
+        doc, f"{unit}“三服务”工作通报", font=TITLE, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False
+    )
+    _paragraph(doc, f"（{period}）", font=BODY, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    _paragraph(doc, "", indent=False)
+    _paragraph(doc, f"现将{period}{unit}“三服务”工作情况通报如下：")
+
+    _paragraph(doc, "一、总体情况", font=HEADING)
+    tiers = {t.tier: t for t in figures.tiers}
+    done, immediate, deadline, long_term = (
+        tiers["done"],
+        tiers["immediate"],
+        tiers["deadline"],
+        tiers["long_term"],
+    )
+    _paragraph(doc, (
+        f"{period}，共收集问题{figures.collected}件，已解决{figures.resolved}件，解决率{_percent(figures.resolution_rate)}。"
+        f"其中：已经办{done.total}件；立刻办{immediate.total}件，已完成{immediate.done}件；"
+        f"限期办{deadline.total}件，已完成{deadline.done}件；长效办{long_term.total}件，已完成{long_term.done}件。"
+    ))  # fmt: skip
+
+    _paragraph(doc, "二、部门办理情况", font=HEADING)
+    if figures.departments:
+        header = ["部门", "交办", "已签收", "期限内应办结", "按期办结", "满意率"]
+        _table(doc, header, widths=[4.0, 2.2, 2.4, 3.2, 2.4, 2.4], rows=[
+            [d.name, str(d.dispatched), str(d.accepted), str(d.due), str(d.on_time), _percent(d.satisfaction)]
+            for d in figures.departments
+        ])  # fmt: skip
+    else:
+        _paragraph(doc, "本期无交办问题。")
+
+    _paragraph(doc, "三、超期和督办问题", font=HEADING)
+    _paragraph(
+        doc,
+        f"截至通报日，超期未办结问题{figures.overdue_count}件，挂牌督办问题{figures.supervised_count}件"
+        + (
+            "（下表列出超期最久和督办级别最高的各 30 件）。"
+            if max(figures.overdue_count, figures.supervised_count) > 30
+            else "。"
+        ),
+    )
+    listed = {i.pk: i for i in [*figures.overdue, *figures.supervised]}
+    if listed:
+        _table(doc, ["编号", "问题", "主办部门", "办理期限", "状态"], widths=[3.4, 6.2, 2.6, 2.6, 2.8], rows=[
+            [i.number, i.title, i.lead_department.name if i.lead_department else "—",
+             i.due_date.isoformat() if i.due_date else "—", ("督办·" if i.supervised else "") + i.get_status_display()]
+            for i in listed.values()
+        ])  # fmt: skip
+
+    _paragraph(doc, "四、赛马排名", font=HEADING)
+    if board is not None and any(s.rank for s in board.standings):
+        _table(doc, ["排名", "单位", "指数", "名次变化"], [
+            [str(s.rank or "—"), board.name(s.unit), "—" if s.index is None else f"{s.index:.2f}",
+             _movement(s.movement)]
+            for s in board.standings
+        ])  # fmt: skip
+        red = "、".join(board.name(s.unit) for s in board.red) or "无"
+        black = "、".join(board.name(s.unit) for s in board.black) or "无"
+        _paragraph(doc, f"红榜：{red}。黑榜：{black}。")
+    else:
+        _paragraph(doc, "本期暂无排名。")
+
+    _paragraph(doc, "五、走访覆盖", font=HEADING)
+    met, counted = figures.coverage_counts
+    _paragraph(
+        doc,
+        f"本期应走访包联对象{counted}个，已按要求走访{met}个，走访覆盖率{_percent(figures.coverage_rate)}。",
+    )
+    if figures.blind_spots:
+        _paragraph(doc, "（一）走访盲区", font=SUBHEADING)
+        _table(doc, ["联系对象", "包联", "最近走访"], [
+            [name, holder, last.isoformat() if last else "从未走访"] for name, holder, last in figures.blind_spots
+        ])  # fmt: skip
+
+    _paragraph(doc, "六、共性问题", font=HEADING)
+    if figures.categories:
+        for n, (name, count, examples) in enumerate(figures.categories, start=1):
+            _paragraph(doc, f"{n}. {name}类问题{count}件，如：{'；'.join(examples)}。")
+    else:
+        _paragraph(doc, "本期未收集到问题。")
+
+    _paragraph(doc, "", indent=False)
+    today = timezone.localdate()
+    _paragraph(doc, issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    _paragraph(
+        doc, f"{today.year}年{today.month}月{today.day}日", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False
+    )
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

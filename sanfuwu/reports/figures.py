@@ -1,0 +1,150 @@
+"""The figures a bulletin (通报) states, for a unit and a period, from the data and nothing else."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from sanfuwu.issues.models import RUNNING_STATUSES, Issue, IssueEvent, Rating, Status, Tier
+from sanfuwu.orgs.models import Region
+from sanfuwu.visits.coverage import coverage
+from sanfuwu.visits.models import Pairing
+
+DONE = (Status.RESOLVED, Status.CLOSED)
+
+
+@dataclass
+class TierLine:
+    tier: str
+    label: str
+    total: int
+    done: int
+
+
+@dataclass
+class DepartmentLine:
+    name: str
+    dispatched: int
+    accepted: int
+    due: int
+    on_time: int
+    rated: int
+    pleased: int
+
+    @property
+    def satisfaction(self) -> float | None:
+        return self.pleased / self.rated if self.rated else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+
+@dataclass
+class Figures:
+    unit: Region
+    start: date
+    end: date
+    collected: int = 0
+    resolved: int = 0
+    tiers: list[TierLine] = field(default_factory=list)
+    departments: list[DepartmentLine] = field(default_factory=list)
+    overdue: list[Issue] = field(default_factory=list)  # the longest overdue first, at most 30
+    supervised: list[Issue] = field(default_factory=list)
+    overdue_count: int = 0
+    supervised_count: int = 0
+    categories: list[tuple[str, int, list[str]]] = field(default_factory=list)
+    coverage_rate: float | None = None
+    coverage_counts: tuple[int, int] = (0, 0)
+    blind_spots: list[tuple[str, str, date | None]] = field(default_factory=list)
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return self.resolved / self.collected if self.collected else None
+
+
+def _since(day: date) -> datetime:
+    return datetime.combine(day, time.min, timezone.get_current_timezone())
+
+
+def bulletin_figures(unit: Region, start: date, end: date) -> Figures:
+    since, until = _since(start), _since(end + timedelta(days=1))
+    territory = Issue.objects.filter(region__in=unit.subtree()).exclude(status=Status.VOID)
+    collected = territory.filter(registered_at__gte=since, registered_at__lt=until)
+    figures = Figures(unit=unit, start=start, end=end, collected=collected.count(),
+                      resolved=collected.filter(status__in=DONE).count())  # fmt: skip
+    by_tier = {
+        row["tier"]: row
+        for row in collected.values("tier").annotate(
+            n=Count("id"), done=Count("id", filter=Q(status__in=DONE))
+        )
+    }
+    figures.tiers = [
+        TierLine(tier, str(label), by_tier.get(tier, {}).get("n", 0), by_tier.get(tier, {}).get("done", 0))
+        for tier, label in Tier.choices
+    ]
+    rows: dict[str, dict[str, Any]] = {}
+
+    def line(name: str) -> dict[str, Any]:
+        return rows.setdefault(
+            name, {"dispatched": 0, "accepted": 0, "due": 0, "on_time": 0, "rated": 0, "pleased": 0}
+        )
+
+    dispatched = territory.filter(
+        dispatched_at__gte=since, dispatched_at__lt=until, lead_department__isnull=False
+    )
+    for row in dispatched.values("lead_department__name").annotate(
+        n=Count("id"), ok=Count("id", filter=Q(accepted_at__isnull=False))
+    ):
+        line(row["lead_department__name"]).update(dispatched=row["n"], accepted=row["ok"])
+    due = territory.filter(due_date__gte=start, due_date__lte=end, lead_department__isnull=False)
+    for issue in due.values("lead_department__name", "due_date", "resolved_at"):
+        entry = line(issue["lead_department__name"])
+        entry["due"] += 1
+        resolved, due_on = issue["resolved_at"], issue["due_date"]
+        entry["on_time"] += bool(resolved and due_on and timezone.localtime(resolved).date() <= due_on)
+    rated = IssueEvent.objects.filter(
+        action="rate", at__gte=since, at__lt=until, issue__in=territory, issue__lead_department__isnull=False
+    )
+    pleased = Q(changes__rating__in=[Rating.SATISFIED.value, Rating.BASIC.value])
+    for row in rated.values("issue__lead_department__name").annotate(
+        n=Count("id"), ok=Count("id", filter=pleased)
+    ):
+        line(row["issue__lead_department__name"]).update(rated=row["n"], pleased=row["ok"])
+    figures.departments = sorted(
+        (DepartmentLine(name=k, **v) for k, v in rows.items()), key=lambda d: (-d.dispatched, d.name)
+    )
+    # Late and supervised as they stand today: the list a bulletin asks departments to act on.
+    today = timezone.localdate()
+    overdue = territory.filter(status__in=RUNNING_STATUSES, due_date__lt=today)
+    supervised = territory.filter(
+        supervised=True, status__in=[*RUNNING_STATUSES, Status.LONG_TERM, Status.RETURNED]
+    )
+    figures.overdue_count, figures.supervised_count = overdue.count(), supervised.count()
+    figures.overdue = list(overdue.select_related("lead_department").order_by("due_date")[:30])
+    figures.supervised = list(
+        supervised.select_related("lead_department").order_by("-supervision_level", "due_date")[:30]
+    )
+    counts = Counter(collected.values_list("category__name", flat=True))
+    for name, n in counts.most_common(5):
+        examples = list(
+            collected.filter(category__name=name)
+            .order_by("-registered_at")
+            .values_list("title", flat=True)[:3]
+        )
+        figures.categories.append((name, n, examples))
+    ids = unit.subtree().values("id")
+    pairings = Pairing.objects.filter(Q(target__region_id__in=ids) | Q(target__grid_id__in=ids))
+    results = [r for r in coverage(pairings, start=start, end=end, today=timezone.localdate()) if r.counted]
+    met = sum(r.fulfilled for r in results)
+    figures.coverage_counts = (met, len(results))
+    figures.coverage_rate = met / len(results) if results else None
+    figures.blind_spots = [
+        (r.pairing.target.name, r.pairing.holder_name, r.last_visit) for r in results if not r.fulfilled
+    ][:15]
+    return figures
