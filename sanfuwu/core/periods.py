@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-SPAN_KEYS = ("month", "quarter", "year")
+from django.utils.translation import gettext_lazy
+
+SPANS = {"month": gettext_lazy("月度"), "quarter": gettext_lazy("季度"), "year": gettext_lazy("年度")}
 
 
 def month_bounds(raw: str | None, today: date) -> tuple[date, date]:

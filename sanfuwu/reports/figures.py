@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -130,8 +129,8 @@ def bulletin_figures(unit: Region, start: date, end: date) -> Figures:
     figures.supervised = list(
         supervised.select_related("lead_department").order_by("-supervision_level", "due_date")[:30]
     )
-    counts = Counter(collected.values_list("category__name", flat=True))
-    for name, n in counts.most_common(5):
+    top = collected.values("category__name").annotate(n=Count("id")).order_by("-n", "category__name")[:5]
+    for name, n in ((row["category__name"], row["n"]) for row in top):
         examples = list(
             collected.filter(category__name=name)
             .order_by("-registered_at")

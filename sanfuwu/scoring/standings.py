@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from sanfuwu.scoring.measures import COMPUTED, league_units
 from sanfuwu.scoring.models import (
@@ -61,20 +61,11 @@ def manual_measures(indicator: Indicator, start: date, end: date) -> dict[Any, M
     rows = (
         ManualValue.objects.filter(indicator=indicator, month__gte=start.replace(day=1), month__lte=end)
         .values(unit)
-        .annotate(total=Sum("value"))
-        .values_list(unit, "total")
+        .annotate(total=Sum("value"), months=Count("id"))
+        .values_list(unit, "total", "months")
     )
-    months: dict[Any, int] = defaultdict(int)
-    for key in ManualValue.objects.filter(
-        indicator=indicator, month__gte=start.replace(day=1), month__lte=end
-    ).values_list(unit, flat=True):
-        months[key] += 1
     # A month's average, so that a quarter or a year compares with the same monthly target.
-    return {
-        key: Measure(value=float(total) / months[key], cases=months[key])
-        for key, total in rows
-        if key is not None
-    }
+    return {key: Measure(value=float(total) / n, cases=n) for key, total, n in rows if key is not None}
 
 
 def review_results(meeting: ReviewMeeting) -> dict[Any, Measure]:

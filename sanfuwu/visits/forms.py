@@ -162,9 +162,8 @@ ProblemFormSet = forms.formset_factory(ProblemForm, extra=0, max_num=20, validat
 
 
 class PeriodForm(StyledForm, forms.Form):
-    """A month by default; any range of days otherwise."""
+    """The region a coverage page narrows to; the month and span come straight from the query."""
 
-    month = forms.CharField(label=_("月份"), required=False, widget=forms.DateInput(attrs={"type": "month"}))
     region = forms.ModelChoiceField(label=_("区域"), queryset=Region.objects.none(), required=False)
 
     def __init__(self, *args: Any, actor: Person, **kwargs: Any) -> None:

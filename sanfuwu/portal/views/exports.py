@@ -11,13 +11,12 @@ from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanfuwu.core.periods import previous_span
+from sanfuwu.core.periods import month_bounds, previous_span
 from sanfuwu.core.xlsx import xlsx_response
 from sanfuwu.issues.selectors import issues_visible_to
 from sanfuwu.portal.access import person_of
 from sanfuwu.portal.views.issues import IssueFilterForm, filter_issues
 from sanfuwu.portal.views.race import format_value, period_of
-from sanfuwu.portal.views.visits import month_bounds
 from sanfuwu.scoring.models import League
 from sanfuwu.scoring.standings import league_board
 from sanfuwu.visits.selectors import pairings_visible_to, visits_visible_to

@@ -15,10 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from sanfuwu.core.periods import previous_span, span_bounds
+from sanfuwu.core.periods import SPANS, previous_span, span_bounds
 from sanfuwu.issues.selectors import issues_visible_to
 from sanfuwu.orgs.models import Region, RegionKind
 from sanfuwu.people.models import Person, Role
@@ -35,7 +34,6 @@ from sanfuwu.scoring.standings import Board, league_board, review_results
 from sanfuwu.visits.selectors import pairings_visible_to
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-SPANS = {"month": gettext_lazy("月度"), "quarter": gettext_lazy("季度"), "year": gettext_lazy("年度")}
 RATE_SOURCES = {
     Source.RESPONSE,
     Source.ON_TIME,

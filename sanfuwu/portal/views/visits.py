@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from sanfuwu.core.periods import month_bounds, span_bounds
+from sanfuwu.core.periods import SPANS, month_bounds, span_bounds
 from sanfuwu.issues.models import Issue, Status
 from sanfuwu.issues.selectors import issues_visible_to
 from sanfuwu.people.models import Role
@@ -35,9 +35,6 @@ from sanfuwu.visits.selectors import OVERSEERS, pairings_visible_to, visit_get_f
 from sanfuwu.visits.services import pairings_assign_grid, visit_record
 
 RECORDERS = tuple(VISIT_RECORDERS)
-
-
-SPANS = {"month": gettext_lazy("月"), "quarter": gettext_lazy("季度"), "year": gettext_lazy("年")}
 
 
 @login_required
