@@ -161,6 +161,9 @@ SANFUWU_PAGE_SIZE = env_int("SANFUWU_PAGE_SIZE", 25)
 # Lists count their rows up to this many and then say "10000+": an exact count of a street's
 # million issues costs more than the page itself.
 SANFUWU_COUNT_CAP = env_int("SANFUWU_COUNT_CAP", 10_000)
+# An uploaded workbook up to this size is imported in the request; a larger one goes to a
+# background job and the page shows its progress.
+SANFUWU_IMPORT_INLINE_BYTES = env_int("SANFUWU_IMPORT_INLINE_BYTES", 512 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -57,7 +57,9 @@ def load_jobs() -> None:
 
 def consumer(*, workers: int) -> Consumer:
     load_jobs()
-    return Consumer(queue, workers=workers, worker_type="thread", periodic=True)
+    # An idle thread looks for work at least every second: an import handed in on the page starts
+    # at once rather than after the default ten-second back-off.
+    return Consumer(queue, workers=workers, worker_type="thread", periodic=True, max_delay=1.0)
 
 
 def start_in_process(*, workers: int = 2) -> Consumer:

@@ -160,7 +160,8 @@ def build(ctx: DemoContext) -> None:
     rng = ctx.rng("issues")
     tz = ZoneInfo(settings.TIME_ZONE)
     end_local = datetime.combine(ctx.today, time(17, 30), tz)
-    now = end_local.astimezone(ZoneInfo("UTC"))
+    # The end of today's working day, or now if that is earlier: a demo has no future histories.
+    now = min(end_local.astimezone(ZoneInfo("UTC")), timezone.now().replace(microsecond=0))
     start_day = ctx.today - timedelta(days=DAYS)
     calendar = Calendar(start_day - timedelta(days=5), ctx.today + timedelta(days=200), now)
     cast = _cast()

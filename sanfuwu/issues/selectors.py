@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.db.models import Q, QuerySet
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from sanfuwu.issues.models import RUNNING_STATUSES, Assignment, AssignmentState, Issue, Status
 from sanfuwu.orgs.models import Department
-from sanfuwu.people.models import Person
+from sanfuwu.people.models import Person, Role
 from sanfuwu.people.scope import scope_of
 
 
@@ -27,6 +28,13 @@ def issues_visible_to(person: Person) -> QuerySet[Issue]:
     if person.department_id:
         visible |= Q(pk__in=Assignment.objects.filter(department_id=person.department_id).values("issue_id"))
     return qs.filter(visible)
+
+
+def raiser_visible_to(person: Person) -> Callable[[Issue], bool]:
+    """Whose name and phone a person may read: coordinators and leaders all, others those they registered."""
+    if person.is_superuser or person.has_role(Role.ADMIN, Role.DISPATCHER, Role.LEADER):
+        return lambda issue: True
+    return lambda issue: issue.registered_by_id == person.pk
 
 
 def issue_get_for(person: Person, pk: int) -> Issue:

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanfuwu.core.numbering import number_next
 from sanfuwu.issues.models import (
     ChecklistItem,
     ChecklistTemplateItem,
@@ -35,10 +35,7 @@ REGISTRARS = frozenset({Role.VISITOR, Role.DISPATCHER, Role.ADMIN})
 
 def issue_next_number(*, year: int) -> str:
     """WT-2025-000123: numbers run per year and are never reused (a void issue keeps its number)."""
-    IssueCounter.objects.get_or_create(year=year)
-    IssueCounter.objects.filter(year=year).update(last=F("last") + 1)
-    last = IssueCounter.objects.values_list("last", flat=True).get(year=year)
-    return f"WT-{year}-{last:06d}"
+    return number_next(IssueCounter, "WT", year=year)
 
 
 @transaction.atomic

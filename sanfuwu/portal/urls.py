@@ -5,7 +5,7 @@ from sanfuwu.portal.views import exports, home, imports, issues, people, race, t
 
 target_patterns = [
     path("", targets.target_list, name="list"),
-    path("export.xlsx", targets.target_export, name="export"),
+    path("export.xlsx", exports.target_export, name="export"),
     path("new/", targets.target_new, name="new"),
     path("<int:pk>/", targets.target_detail, name="detail"),
     path("<int:pk>/edit/", targets.target_edit, name="edit"),
@@ -31,6 +31,7 @@ visit_patterns = [
     path("new/", visits.visit_new, name="new"),
     path("new/targets/", visits.visit_target_search, name="target_search"),
     path("coverage/", visits.coverage_page, name="coverage"),
+    path("coverage/export.xlsx", exports.coverage_export, name="coverage_export"),
     path("pairings/", visits.pairing_list, name="pairings"),
     path("pairings/assign-grid/", visits.pairing_assign_grid, name="assign_grid"),
     path("campaigns/", visits.campaign_list, name="campaigns"),
@@ -48,15 +49,23 @@ race_patterns = [
     path("reviews/", race.reviews, name="reviews"),
     path("reviews/<int:pk>/", race.review, name="review"),
     path("reviews/<int:pk>/close/", race.review_close, name="review_close"),
+    path("reviews/<int:pk>/export.xlsx", exports.review_export, name="review_export"),
+    path("manual-values/export.xlsx", exports.manual_value_export, name="manual_values_export"),
 ]
 
 import_patterns = [
     path("", imports.import_page, name="page"),
     path("<str:kind>/template.xlsx", imports.import_template, name="template"),
-    path("reports/<str:token>.xlsx", imports.import_report, name="report"),
+    path("runs/<int:pk>/", imports.import_run_page, name="run"),
+    path("runs/<int:pk>/progress/", imports.import_run_progress, name="progress"),
+    path("runs/<int:pk>/confirm/", imports.import_run_confirm_view, name="confirm"),
+    path("runs/<int:pk>/report.xlsx", imports.import_report, name="report"),
 ]
 
-people_patterns = [path("", people.people_list, name="list")]
+people_patterns = [
+    path("", people.people_list, name="list"),
+    path("export.xlsx", exports.people_export, name="export"),
+]
 
 urlpatterns = [
     path("", home.home, name="home"),

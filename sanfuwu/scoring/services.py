@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -10,8 +11,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanfuwu.orgs.models import Department, Region
 from sanfuwu.people.models import Person, Role
-from sanfuwu.scoring.models import League, ReviewCriterion, ReviewMeeting, ReviewScore
+from sanfuwu.people.scope import scope_of
+from sanfuwu.scoring.models import (
+    Indicator,
+    League,
+    ManualValue,
+    ReviewCriterion,
+    ReviewMeeting,
+    ReviewScore,
+    Source,
+)
 
 CLOSERS = (Role.ADMIN, Role.LEADER)
 
@@ -72,3 +83,35 @@ def review_meeting_close(*, meeting: ReviewMeeting, actor: Person) -> None:
 
 def criteria_of(meeting: ReviewMeeting) -> list[ReviewCriterion]:
     return list(meeting.criteria.all())
+
+
+def manual_value_set(
+    *, actor: Person, indicator: Indicator, unit: Region | Department, month: date, value: Decimal
+) -> tuple[ManualValue, bool]:
+    """Enter (or correct) a unit's value of a hand-entered indicator for a month."""
+    scope = scope_of(actor)
+    errors: dict[str, str] = {}
+    if indicator.source != Source.MANUAL:
+        errors["indicator"] = _("“%(name)s”不是手工录入的指标。") % {"name": indicator.name}
+    is_department = isinstance(unit, Department)
+    if (indicator.league == League.DEPARTMENT) != is_department:
+        errors["unit"] = _("该指标属于“%(league)s”赛道，单位须为%(kind)s。") % {
+            "league": indicator.get_league_display(),
+            "kind": _("部门") if indicator.league == League.DEPARTMENT else _("街道或园区"),
+        }
+    elif is_department and not scope.everything:
+        errors["unit"] = _("只有全区的调度员或管理员可以录入部门的指标值。")
+    elif isinstance(unit, Region) and not scope.covers(unit):
+        errors["unit"] = _("所选单位不在您的管辖范围内。")
+    if errors:
+        raise ValidationError(errors)
+    unit_field = "department" if is_department else "region"
+    key = {"indicator": indicator, "month": month.replace(day=1), unit_field: unit}
+    entry = ManualValue.objects.filter(**key).first()
+    created = entry is None
+    if entry is None:
+        entry = ManualValue(**key)
+    entry.value, entry.entered_by, entry.entered_at = value, actor, timezone.now()
+    entry.full_clean()
+    entry.save()
+    return entry, created

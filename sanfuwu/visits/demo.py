@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from sanfuwu.core.demokit import DemoContext
+from sanfuwu.core.numbering import numbers_reserve
 from sanfuwu.issues.models import Issue, Source
 from sanfuwu.orgs.models import Department, Region, RegionKind
 from sanfuwu.people.models import Person, Role
@@ -32,6 +33,7 @@ from sanfuwu.visits.models import (
     Pairing,
     Policy,
     Visit,
+    VisitCounter,
     VisitForm,
     VisitTarget,
 )
@@ -310,9 +312,17 @@ def _enterprise_visit(
 
 def _write(planned: list[Planned]) -> None:
     planned.sort(key=lambda p: p.at)
+    per_year: dict[int, int] = {}
+    numbers = []
+    for p in planned:
+        year = timezone.localtime(p.at).year
+        per_year[year] = per_year.get(year, 0) + 1
+        numbers.append(f"ZF-{year}-{per_year[year]:06d}")
+    numbers_reserve(VisitCounter, "ZF", numbers)
     visits = Visit.objects.bulk_create(
         [
             Visit(
+                number=number,
                 visited_at=p.at,
                 form=p.form,
                 region=p.targets[0].grid or p.targets[0].region,
@@ -323,7 +333,7 @@ def _write(planned: list[Planned]) -> None:
                 report=p.report,
                 recorded_at=p.at + timedelta(minutes=90),
             )
-            for p in planned
+            for p, number in zip(planned, numbers, strict=True)
         ],
         batch_size=1000,
     )

@@ -41,6 +41,8 @@ class Visit(models.Model):
     """One visit (走访 / 蹲点调研): who went, when, to whom, what was said and what was raised.
     The problems raised are issues pointing here (Issue.visit)."""
 
+    # ZF-2025-000123: what a ledger row or an imported file cites to say which visit raised a problem.
+    number = models.CharField(_("走访编号"), max_length=20, unique=True)
     visited_at = models.DateTimeField(_("走访时间"))
     form = models.CharField(_("走访形式"), max_length=8, choices=VisitForm.choices, default=VisitForm.SITE)
     region = models.ForeignKey(
@@ -77,6 +79,16 @@ class Visit(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("visits:detail", args=[self.pk])
+
+
+class VisitCounter(models.Model):
+    """The last visit number handed out per year, for ZF-2025-000123."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
 
 
 class VisitTarget(models.Model):

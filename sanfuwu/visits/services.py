@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanfuwu.core.numbering import number_next, numbers_reserve
 from sanfuwu.issues.attachments import attachment_check
 from sanfuwu.issues.models import Issue, Source, Tier
 from sanfuwu.issues.services import issue_register
@@ -21,7 +22,16 @@ from sanfuwu.people.models import Person
 from sanfuwu.people.scope import scope_of
 from sanfuwu.targets.models import Target
 from sanfuwu.targets.selectors import targets_visible_to
-from sanfuwu.visits.models import Frequency, Pairing, Policy, Visit, VisitForm, VisitPhoto, VisitTarget
+from sanfuwu.visits.models import (
+    Frequency,
+    Pairing,
+    Policy,
+    Visit,
+    VisitCounter,
+    VisitForm,
+    VisitPhoto,
+    VisitTarget,
+)
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png"}
 MAX_PHOTOS = 9
@@ -72,8 +82,13 @@ def visit_record(
     photos: Sequence[UploadedFile] = (),
     report: UploadedFile | None = None,
     problems: Sequence[Problem] = (),
+    recorded_by: Person | None = None,
+    number: str = "",
 ) -> tuple[Visit, list[Issue]]:
-    """Record a visit and register each problem raised as an issue linked to it."""
+    """Record a visit and register each problem raised as an issue linked to it.
+
+    An import records on someone's behalf (`recorded_by`, who then counts among the visitors) and
+    keeps the number the visit already had."""
     errors: dict[str, list[str]] = {}
     if visited_at > timezone.now() + CLOCK_SLACK:
         errors["visited_at"] = [_("走访时间不能晚于现在。")]
@@ -103,14 +118,21 @@ def visit_record(
             errors[f"problems-{i}-description"] = [_("请写明问题内容（至少 5 个字）。")]
         if problem.tier == Tier.DONE and len(problem.resolution.strip()) < 2:
             errors[f"problems-{i}-resolution"] = [_("现场已解决的问题请填写解决情况。")]
+    if number and Visit.objects.filter(number=number).exists():
+        errors["number"] = [_("已有编号为 %(n)s 的走访记录。") % {"n": number}]
     if errors:
         raise ValidationError(errors)
 
+    recorder = recorded_by or actor
+    if number:
+        numbers_reserve(VisitCounter, "ZF", [number])
+    else:
+        number = number_next(VisitCounter, "ZF", year=timezone.localtime(visited_at).year)
     visit = Visit.objects.create(
-        visited_at=visited_at, form=form, region=visit_region(targets[0]), place=place.strip(),
-        met=met.strip(), notes=notes.strip(), recorded_by=actor, report=report,
+        number=number, visited_at=visited_at, form=form, region=visit_region(targets[0]), place=place.strip(),
+        met=met.strip(), notes=notes.strip(), recorded_by=recorder, report=report,
     )  # fmt: skip
-    visit.visitors.set({actor, *companions})
+    visit.visitors.set({recorder, *companions})
     visit.departments.set(departments)
     visit.policies.set(policies)
     day = timezone.localtime(visited_at).date()
@@ -197,3 +219,12 @@ def pairings_assign_grid(
         pairing_check(pairing, actor=actor)
         created.append(pairing)
     return Pairing.objects.bulk_create(created)
+
+
+@transaction.atomic
+def pairing_update(*, actor: Person, pairing: Pairing, frequency: str, ends_on: date | None) -> Pairing:
+    """A pairing's frequency or end changes; who pairs with whom, from when, does not."""
+    pairing.frequency, pairing.ends_on = frequency, ends_on
+    pairing_check(pairing, actor=actor)
+    pairing.save(update_fields=["frequency", "ends_on"])
+    return pairing

@@ -17,6 +17,7 @@ from sanfuwu.scoring.models import Indicator, League, Source
 from sanfuwu.visits.models import Pairing
 from sanfuwu.visits.services import visit_record
 from tests.conftest import World, client_for, make_person
+from tests.imports.helpers import header_of
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def test_it_writes_formula_like_text_as_text(world: World, data, leader) -> None
     visits = load_workbook(
         io.BytesIO(client_for(leader).get(reverse("visits:export")).getvalue())
     ).worksheets[0]
-    notes = visits.cell(row=2, column=9)
+    notes = visits.cell(row=2, column=header_of("visits").index("走访情况") + 1)
     assert notes.data_type == "s" and str(notes.value).startswith("@SUM")
 
 

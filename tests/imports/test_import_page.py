@@ -1,4 +1,5 @@
-"""The import page: who may use it, a dry run, a refusal with its marked workbook, an import."""
+"""The import page: who may use it, a dry run then its confirmation, a refusal with its marked
+workbook for its author only, a large file in the background with its progress."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from sanfuwu.imports.models import ImportRun, RunState, StoredFile
 from sanfuwu.targets.models import Target
 from tests.conftest import World, client_for, make_code
 from tests.imports.test_targets_import import firm, workbook
@@ -21,14 +23,19 @@ def upload(rows: list[list[object]]) -> SimpleUploadedFile:
     return SimpleUploadedFile("企业.xlsx", workbook(rows).getvalue())
 
 
-def test_it_keeps_the_page_to_those_who_edit_targets(
-    world: World, leader, handler, xiasha_dispatcher
+def test_it_keeps_the_page_to_those_who_may_import(
+    world: World, leader, handler, grid_worker, xiasha_dispatcher
 ) -> None:
     assert Client().get(reverse("imports:page")).status_code == 302
     assert client_for(leader).get(reverse("imports:page")).status_code == 403
     assert client_for(handler).get(reverse("imports:template", args=["targets"])).status_code == 403
     assert client_for(xiasha_dispatcher).get(reverse("imports:page")).status_code == 200
     assert client_for(xiasha_dispatcher).get(reverse("imports:template", args=["nothing"])).status_code == 404
+    # A grid worker imports targets and nothing else; people are for administrators.
+    html = client_for(grid_worker).get(reverse("imports:page")).content.decode()
+    assert 'value="targets"' in html and 'value="issues"' not in html
+    assert client_for(grid_worker).get(reverse("imports:template", args=["issues"])).status_code == 403
+    assert client_for(xiasha_dispatcher).get(reverse("imports:template", args=["people"])).status_code == 403
 
 
 def test_it_serves_the_template(world: World, xiasha_dispatcher) -> None:
@@ -37,15 +44,23 @@ def test_it_serves_the_template(world: World, xiasha_dispatcher) -> None:
     assert sheet is not None and sheet.cell(row=1, column=1).value == "名称"
 
 
-def test_a_dry_run_then_an_import(world: World, xiasha_dispatcher) -> None:
+def test_a_dry_run_then_its_confirmation_imports_the_same_file_once(world: World, xiasha_dispatcher) -> None:
     client = client_for(xiasha_dispatcher)
     rows = [firm("页面导入企业", make_code("330114MA2WEB001"))]
-    html = client.post(
+    response = client.post(
         reverse("imports:page"), {"kind": "targets", "file": upload(rows), "dry_run": "on"}
-    ).content.decode()
-    assert 'id="import-checked"' in html and not Target.objects.filter(name="页面导入企业").exists()
-    html = client.post(reverse("imports:page"), {"kind": "targets", "file": upload(rows)}).content.decode()
-    assert 'id="import-done"' in html and Target.objects.filter(name="页面导入企业").exists()
+    )
+    html = client.get(response["Location"]).content.decode()
+    assert 'id="import-checked"' in html and "页面导入企业" in html
+    assert not Target.objects.filter(name="页面导入企业").exists()
+    checked = ImportRun.objects.get()
+    confirm = reverse("imports:confirm", args=[checked.pk])
+    response = client.post(confirm)
+    html = client.get(response["Location"]).content.decode()
+    assert 'id="import-done"' in html and Target.objects.filter(name="页面导入企业").count() == 1
+    # A second click confirms nothing, and the file is gone once imported.
+    assert client.post(confirm).status_code == 403
+    assert not StoredFile.objects.exists()
 
 
 def test_a_refusal_lists_the_problems_and_hands_back_the_marked_file_to_its_author_only(
@@ -53,19 +68,69 @@ def test_a_refusal_lists_the_problems_and_hands_back_the_marked_file_to_its_auth
 ) -> None:
     client = client_for(xiasha_dispatcher)
     rows = [firm("坏代码企业", "91330114MA2WEB0029")]
-    html = client.post(reverse("imports:page"), {"kind": "targets", "file": upload(rows)}).content.decode()
+    response = client.post(reverse("imports:page"), {"kind": "targets", "file": upload(rows)})
+    run_page = response["Location"]
+    html = client.get(run_page).content.decode()
     assert 'id="import-refused"' in html and "统一社会信用代码" in html
     link = html.split('id="error-report"')[0].rsplit('href="', 1)[1].split('"')[0]
-    assert client.get(link).status_code == 200
-    assert client_for(baiyang_dispatcher).get(link).status_code == 404
+    report = client.get(link)
+    assert report.status_code == 200
+    marked = load_workbook(io.BytesIO(report.getvalue())).active
+    assert marked is not None and marked.cell(row=2, column=3).comment is not None
+    other = client_for(baiyang_dispatcher)
+    assert other.get(link).status_code == 404 and other.get(run_page).status_code == 404
     assert not Target.objects.filter(name="坏代码企业").exists()
 
 
-def test_a_file_that_is_not_a_workbook_is_refused_at_the_field(world: World, xiasha_dispatcher) -> None:
-    fake = SimpleUploadedFile("企业.xlsx", "名称,类型\n某企业,企业\n".encode())
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("名称,类型\n某企业,企业\n".encode(), "这不是 Excel 工作簿"),
+        (b"PK\x03\x04" + b"\x00" * 3000, "这不是 Excel 工作簿"),
+        (b"\x00" * (20 * 1024 * 1024 + 1), "文件超过 20 MB"),
+    ],
+    ids=["csv-renamed", "broken-zip", "over-20-mb"],
+)
+def test_a_file_that_cannot_be_imported_is_refused_at_the_field(
+    world: World, xiasha_dispatcher, content: bytes, message: str
+) -> None:
+    fake = SimpleUploadedFile("企业.xlsx", content)
     html = (
         client_for(xiasha_dispatcher)
         .post(reverse("imports:page"), {"kind": "targets", "file": fake})
         .content.decode()
     )
-    assert 'data-field-error="file"' in html and "这不是 Excel 工作簿" in html
+    assert 'data-field-error="file"' in html and message in html
+    assert not ImportRun.objects.exists()
+
+
+def test_a_large_file_runs_in_the_background_and_the_page_follows_it(
+    world: World, xiasha_dispatcher, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.SANFUWU_IMPORT_INLINE_BYTES = 0  # every file counts as large
+    client = client_for(xiasha_dispatcher)
+    rows = [firm(f"后台导入企业{i}", make_code(f"330114MA2BG{i:04d}")) for i in range(30)]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("imports:page"), {"kind": "targets", "file": upload(rows)})
+        run = ImportRun.objects.get()
+        assert run.state == RunState.QUEUED
+        html = client.get(response["Location"]).content.decode()
+        # Queued: the page polls the progress bar.
+        assert 'id="import-progress"' in html and reverse("imports:progress", args=[run.pk]) in html
+    assert len(callbacks) == 1  # the job, queued once the run was committed; it ran at once under test
+    run.refresh_from_db()
+    assert run.state == RunState.DONE and run.created == 30
+    progress = client.get(reverse("imports:progress", args=[run.pk]))
+    assert progress["HX-Refresh"] == "true"
+    assert Target.objects.filter(name__startswith="后台导入企业").count() == 30
+
+
+def test_the_page_lists_my_recent_imports_only(world: World, xiasha_dispatcher, baiyang_dispatcher) -> None:
+    client_for(xiasha_dispatcher).post(
+        reverse("imports:page"),
+        {"kind": "targets", "file": upload([firm("甲", make_code("330114MA2LNT001"))])},
+    )
+    assert 'id="recent-runs"' in client_for(xiasha_dispatcher).get(reverse("imports:page")).content.decode()
+    assert (
+        'id="recent-runs"' not in client_for(baiyang_dispatcher).get(reverse("imports:page")).content.decode()
+    )

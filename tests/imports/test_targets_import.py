@@ -12,11 +12,12 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from sanfuwu.imports.targets import COLUMNS, targets_import
-from sanfuwu.imports.workbook import FileRefused, error_workbook, read_sheet, template_workbook
+from sanfuwu.imports.targets import COLUMNS
+from sanfuwu.imports.workbook import FileRefused, SheetReader, error_workbook, template_workbook
 from sanfuwu.people.models import Person
 from sanfuwu.targets.models import Target
 from tests.conftest import World, client_for, make_code
+from tests.imports.helpers import run as run_kind
 
 pytestmark = pytest.mark.django_db
 HEADER = [c.title for c in COLUMNS]
@@ -40,12 +41,15 @@ def firm(name: str, code: str, region: str = "下沙街道", grid: str = "", key
 
 
 def run(data: io.BytesIO, actor: Person, dry_run: bool = False):
-    sheet = read_sheet(data, COLUMNS, size=len(data.getvalue()))
-    return targets_import(sheet=sheet, actor=actor, dry_run=dry_run)
+    return run_kind("targets", data.getvalue(), actor, dry_run=dry_run)
+
+
+def read_sheet(data: io.BytesIO, columns: object = COLUMNS, size: int | None = None) -> list[object]:
+    return list(SheetReader(data.getvalue() if size is None else b"x" * size, COLUMNS).rows())
 
 
 def exported(client) -> list[tuple[str, ...]]:
-    response = client.get(reverse("targets:export"))
+    response = client.get(reverse("targets:export"), {"kind": "all"})
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     return sorted(tuple(str(v or "") for v in row) for row in book.worksheets[0].iter_rows(values_only=True))
 
@@ -55,7 +59,7 @@ def test_it_exports_imports_into_an_empty_district_and_exports_the_same(
 ) -> None:
     client = client_for(admin_person)
     before = exported(client)
-    response = client.get(reverse("targets:export"))
+    response = client.get(reverse("targets:export"), {"kind": "all"})
     data = io.BytesIO(response.getvalue())
     Target.objects.all().delete()
     outcome = run(data, admin_person)
@@ -102,7 +106,7 @@ def test_a_dry_run_reports_and_writes_nothing(world: World, admin_person: Person
 )
 def test_it_refuses_what_is_not_a_workbook(world: World, content: bytes, message: str) -> None:
     with pytest.raises(FileRefused, match=message):
-        read_sheet(io.BytesIO(content), COLUMNS, size=len(content))
+        read_sheet(io.BytesIO(content), COLUMNS)
 
 
 def test_it_refuses_an_empty_workbook_and_one_with_only_the_template_rows(world: World) -> None:
@@ -113,9 +117,9 @@ def test_it_refuses_an_empty_workbook_and_one_with_only_the_template_rows(world:
         read_sheet(empty, COLUMNS)
     template = io.BytesIO()
     template_workbook(COLUMNS, "联系对象").save(template)
-    template.seek(0)
+    admin = Person.objects.create_user(username="tpl_admin", is_superuser=True)
     with pytest.raises(FileRefused, match="没有可导入的数据行"):
-        read_sheet(template, COLUMNS)
+        run(template, admin)
 
 
 def test_it_refuses_missing_and_renamed_columns(world: World) -> None:
@@ -149,7 +153,7 @@ def test_it_reports_every_bad_cell_and_writes_nothing(world: World, admin_person
     assert not outcome.written and Target.objects.count() == 3
     # The report marks the bad cells red and says why, row by row.
     report = io.BytesIO()
-    error_workbook(read_sheet(workbook([good, bad_code]), COLUMNS), outcome.errors).save(report)
+    error_workbook(workbook([good, bad_code]).getvalue(), outcome.errors, report)
     sheet = load_workbook(io.BytesIO(report.getvalue())).active
     assert sheet is not None
     assert sheet.cell(row=1, column=len(HEADER) + 1).value == "问题说明"

@@ -169,7 +169,9 @@ def test_it_rolls_visit_coverage_up_to_streets_and_departments(world: World) -> 
     worker = make_person("m_worker", ["visitor"], region=world.touge_grid)
     Pairing.objects.create(target=world.xiasha_firm, person=worker, starts_on=date(2025, 1, 1))
     Pairing.objects.create(target=world.baiyang_firm, department=world.jianshe, starts_on=date(2025, 1, 1))
-    visit = Visit.objects.create(visited_at=at(12), region=world.touge_grid, notes="走访", recorded_by=worker)
+    visit = Visit.objects.create(
+        number="ZF-2025-000001", visited_at=at(12), region=world.touge_grid, notes="走访", recorded_by=worker
+    )
     visit.visitors.add(worker)
     VisitTarget.objects.create(visit=visit, target=world.xiasha_firm, visited_on=date(2025, 11, 12))
     streets = visit_coverage(League.TERRITORY, *NOV)

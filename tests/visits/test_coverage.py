@@ -29,7 +29,10 @@ AFTER = date(2025, 3, 1)  # "today", well after January
 
 
 def visit(target: Target, when: datetime, *people: Person, departments: tuple[Department, ...] = ()) -> Visit:
-    v = Visit.objects.create(visited_at=when, region=target.region, notes="走访", recorded_by=people[0])
+    number = f"ZF-{when.year}-{Visit.objects.count() + 1:06d}"
+    v = Visit.objects.create(
+        number=number, visited_at=when, region=target.region, notes="走访", recorded_by=people[0]
+    )
     v.visitors.set(people)
     v.departments.set(departments)
     VisitTarget.objects.create(visit=v, target=target, visited_on=when.astimezone(BEIJING).date())

@@ -20,7 +20,7 @@ from sanfuwu.core.forms import StyledForm
 from sanfuwu.core.paging import CappedPaginator, capped_count
 from sanfuwu.issues.forms import ACTION_FORMS, DispatchForm, IssueForm
 from sanfuwu.issues.models import RUNNING_STATUSES, Issue, Source, Status, Tier
-from sanfuwu.issues.selectors import issue_get_for, issue_worklists, issues_visible_to
+from sanfuwu.issues.selectors import issue_get_for, issue_worklists, issues_visible_to, raiser_visible_to
 from sanfuwu.issues.services import issue_register
 from sanfuwu.issues.workflow import Action, Conflict, NotAllowed, allowed_actions, issue_act
 from sanfuwu.orgs.models import Category, Department, Region
@@ -250,9 +250,7 @@ def _detail_context(
         "today": timezone.localdate(),
         "attachments": issue.attachments.select_related("uploaded_by").order_by("uploaded_at"),
         "attachment_form": AttachmentForm() if _may_attach(person, issue) else None,
-        "show_raiser": person.is_superuser
-        or person.has_role(Role.ADMIN, Role.DISPATCHER, Role.LEADER)
-        or issue.registered_by_id == person.pk,
+        "show_raiser": raiser_visible_to(person)(issue),
     }
 
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from sanfuwu.core.forms import StyledForm
 from sanfuwu.orgs.models import Department
-from sanfuwu.people.models import Role, RoleGrant
+from sanfuwu.people.models import Person, Role, RoleGrant
 from sanfuwu.people.selectors import people_visible_to
 from sanfuwu.portal.access import person_of, roles_required
 from sanfuwu.portal.nav import COORDINATORS
@@ -31,18 +31,12 @@ class PeopleFilterForm(StyledForm, forms.Form):
         self.style_widgets()
 
 
-@roles_required(*COORDINATORS)
-def people_list(request: HttpRequest) -> HttpResponse:
-    """Who is who and how to reach them: dispatchers look up handlers, leaders their cadres."""
-    person = person_of(request)
-    form = PeopleFilterForm(request.GET or None)
+def people_rows_for(person: Person, params: QueryDict) -> QuerySet[Person]:
+    """The directory's rows as its filters choose them: what the page shows and the export writes."""
+    form = PeopleFilterForm(params or None)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
-    qs = (
-        people_visible_to(person)
-        .filter(is_active=True)
-        .prefetch_related(Prefetch("role_grants", queryset=RoleGrant.objects.order_by("role")))
-    )
+    qs = people_visible_to(person).filter(is_active=True)
     if data.get("q"):
         term = data["q"].strip()
         qs = qs.filter(Q(name__icontains=term) | Q(username__icontains=term) | Q(phone__startswith=term))
@@ -50,9 +44,18 @@ def people_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(role_grants__role=data["role"])
     if data.get("department"):
         qs = qs.filter(department=data["department"])
-    page = Paginator(
-        qs.order_by("department__sort_order", "region__path", "id"), settings.SANFUWU_PAGE_SIZE * 2
+    return qs.order_by("department__sort_order", "region__path", "id")
+
+
+@roles_required(*COORDINATORS)
+def people_list(request: HttpRequest) -> HttpResponse:
+    """Who is who and how to reach them: dispatchers look up handlers, leaders their cadres."""
+    person = person_of(request)
+    form = PeopleFilterForm(request.GET or None)
+    qs = people_rows_for(person, request.GET).prefetch_related(
+        Prefetch("role_grants", queryset=RoleGrant.objects.order_by("role"))
     )
+    page = Paginator(qs, settings.SANFUWU_PAGE_SIZE * 2)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,13 +45,22 @@ RATE_SOURCES = {
 
 
 def period_of(request: HttpRequest) -> tuple[str, str, Any, Any]:
+    return _period(request.GET)
+
+
+def period_from(params: QueryDict) -> tuple[str, Any, Any]:
+    span, _month, start, end = _period(params)
+    return span, start, end
+
+
+def _period(params: QueryDict) -> tuple[str, str, Any, Any]:
     today = timezone.localdate()
-    span = request.GET.get("span") or "month"
+    span = params.get("span") or "month"
     if span not in SPANS:
         span = "month"
     # The month just ended is the default: the running one is not complete.
     last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    month = request.GET.get("month") or last_month
+    month = params.get("month") or last_month
     start, end = span_bounds(span, month, today)
     return span, month, start, end
 
@@ -198,17 +207,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                        errors.get(f"score-{unit}-{c.pk}")) for c in criteria])
         for unit, name in units.items()
     ]  # fmt: skip
-    results = []
-    if meeting.closed:
-        measures = review_results(meeting)
-        per_criterion = _criterion_means(meeting, unit_field)
-        results = sorted(
-            (
-                (name, [per_criterion.get((unit, c.pk)) for c in criteria], measures.get(unit))
-                for unit, name in units.items()
-            ),
-            key=lambda r: -(r[2].value or 0) if r[2] else 0,
-        )
+    results = review_results_table(meeting)[1] if meeting.closed else []
     submitted = ReviewScore.objects.filter(criterion__meeting=meeting).values("evaluator").distinct().count()
     context = {
         "meeting": meeting, "criteria": criteria, "grid": grid, "is_evaluator": is_evaluator,
@@ -217,6 +216,22 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "may_close": not meeting.closed and (person.is_superuser or person.has_role(Role.ADMIN, Role.LEADER)),
     }  # fmt: skip
     return render(request, "race/review.html", context)
+
+
+def review_results_table(meeting: ReviewMeeting) -> tuple[list[Any], list[tuple[str, list[Any], Any]]]:
+    """Criteria, and per unit, best first: its name, the trimmed mean of each criterion, its result."""
+    criteria = list(meeting.criteria.all())
+    unit_field = "department_id" if meeting.league == League.DEPARTMENT else "region_id"
+    measures = review_results(meeting)
+    per_criterion = _criterion_means(meeting, unit_field)
+    results = sorted(
+        (
+            (name, [per_criterion.get((unit, c.pk)) for c in criteria], measures.get(unit))
+            for unit, name in _meeting_units(meeting).items()
+        ),
+        key=lambda r: -(r[2].value or 0) if r[2] else 0,
+    )
+    return criteria, results
 
 
 def _meeting_units(meeting: ReviewMeeting) -> dict[Any, str]:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,13 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from sanfuwu.core.xlsx import xlsx_response
 from sanfuwu.people.models import Person
 from sanfuwu.people.selectors import people_visible_to
 from sanfuwu.portal.access import can_edit_targets, person_of
@@ -92,30 +88,9 @@ def target_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
-_EXPORT_HEADER = [
-    "名称", "类型", "统一社会信用代码", "行业", "所属区域", "网格", "重点企业", "地址", "联系人", "联系电话",
-]  # fmt: skip
-_EXPORT_WIDTHS = [36, 8, 22, 14, 14, 18, 10, 36, 10, 16]
-
-
-def _export_rows(qs: QuerySet[Target]) -> Iterator[list[object]]:
-    for t in qs.iterator(chunk_size=2000):
-        yield [
-            t.name, t.get_kind_display(), t.credit_code, t.get_industry_display(), t.region.name,
-            t.grid.name if t.grid else "", _("是") if t.is_key else _("否"),
-            t.address, t.contact_name, t.contact_phone,
-        ]  # fmt: skip
-
-
-@login_required
-def target_export(request: HttpRequest) -> FileResponse:
-    person = person_of(request)
-    qs = target_search(person, _filter_from(TargetFilterForm(request.GET or None, actor=person)))
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(
-        filename=f"联系对象-{stamp}.xlsx", sheet_title="联系对象", header=[str(_(h)) for h in _EXPORT_HEADER],
-        rows=_export_rows(qs), widths=_EXPORT_WIDTHS,
-    )  # fmt: skip
+def target_rows_for(person: Person, params: QueryDict) -> QuerySet[Target]:
+    """The list's rows as its filters choose them: what the export writes."""
+    return target_search(person, _filter_from(TargetFilterForm(params or None, actor=person)))
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -168,27 +168,38 @@ LEVELS = {
 }
 
 
-@login_required
-def coverage_page(request: HttpRequest) -> HttpResponse:
-    """走访覆盖 for a month: rollups, the blind spots and what is due this week."""
-    person = person_of(request)
+def coverage_data(person: Any, params: QueryDict) -> dict[str, Any]:
+    """The coverage of the reader's pairings for the period and region asked: the page and its
+    export read the same numbers."""
     today = timezone.localdate()
-    period = PeriodForm(request.GET or None, actor=person)
+    period = PeriodForm(params or None, actor=person)
     period.is_valid()
-    span = request.GET.get("span") or "month"
+    span = params.get("span") or "month"
     if span not in SPANS:
         span = "month"
-    start, end = span_bounds(span, request.GET.get("month"), today)
+    start, end = span_bounds(span, params.get("month"), today)
     pairings = pairings_visible_to(person)
     region = period.cleaned_data.get("region") if hasattr(period, "cleaned_data") else None
     if region is not None:
         ids = region.subtree().values("id")
         pairings = pairings.filter(Q(target__region_id__in=ids) | Q(target__grid_id__in=ids))
     results = coverage(pairings, start=start, end=end, today=today)
-    level = request.GET.get("level") or "grid"
+    level = params.get("level") or "grid"
     if level not in LEVELS:
         level = "grid"
     key = LEVELS[level][0] or street_finder()
+    return {
+        "period": period, "span": span, "start": start, "end": end, "region": region, "results": results,
+        "level": level, "level_label": LEVELS[level][1], "rollups": roll_up(results, key), "today": today,
+    }  # fmt: skip
+
+
+@login_required
+def coverage_page(request: HttpRequest) -> HttpResponse:
+    """走访覆盖 for a month: rollups, the blind spots and what is due this week."""
+    person = person_of(request)
+    data = coverage_data(person, request.GET)
+    today, results = data["today"], data["results"]
     counted = [r for r in results if r.counted]
     fulfilled = sum(r.fulfilled for r in counted)
     week_end = today + timedelta(days=6 - today.weekday())
@@ -202,13 +213,13 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         key=lambda r: (r.last_visit or date.min, r.pairing.target.name),
     )
     context = {
-        "period": period, "month": request.GET.get("month") or f"{today:%Y-%m}", "start": start, "end": end,
-        "level": level, "span": span, "spans": SPANS.items(),
-        "levels": [(k, v[1]) for k, v in LEVELS.items()], "rollups": roll_up(results, key),
+        "period": data["period"], "month": request.GET.get("month") or f"{today:%Y-%m}", "start": data["start"],
+        "end": data["end"], "level": data["level"], "span": data["span"], "spans": SPANS.items(),
+        "levels": [(k, v[1]) for k, v in LEVELS.items()], "rollups": data["rollups"],
         "counted": len(counted), "fulfilled": fulfilled, "rate": fulfilled / len(counted) if counted else None,
         "gaps": gaps, "pending": pending, "week_end": week_end,
         "due_this_week": sum(1 for r in pending if r.pending and r.pending.end <= week_end),
-        "figures": _figures(person, start, end, region),
+        "figures": _figures(person, data["start"], data["end"], data["region"]),
         "overseer": person.is_superuser or person.has_role(*OVERSEERS),
     }  # fmt: skip
     return render(request, "visits/coverage.html", context)

@@ -16,5 +16,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind = KINDS[options["kind"]]
-        template_workbook(kind.columns, kind.title).save(options["out"])
+        template_workbook(kind.columns, str(kind.title)).save(options["out"])
         self.stdout.write(f"已生成{kind.title}导入模板：{options['out']}")

@@ -1,0 +1,112 @@
+"""Reading one cell's text as a value, the way a clerk types it; every refusal says what was expected.
+
+Each reader raises CellProblem with a Chinese message for the cell concerned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+LIST_SEPARATORS = re.compile(r"[、，,；;\n]+")
+
+
+class CellProblem(ValueError):
+    pass
+
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DATETIME = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})"
+    r"(?:\s*[:：分]\s*(\d{1,2})\s*秒?)?)?$"
+)
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]\s*0?1\s*日?)?$")
+
+
+def parse_date(text: str) -> date:
+    # A date cell read back from Excel carries a midnight time; a date is still meant.
+    text = re.sub(r"\s+00:00(:00)?$", "", text.strip())
+    found = _DATE.match(text)
+    try:
+        if found is None:
+            raise ValueError
+        return date(*(int(g) for g in found.groups()))
+    except ValueError:
+        raise CellProblem(_("“%(text)s”不是有效日期，请写成 2025-10-08 的形式。") % {"text": text}) from None
+
+
+def parse_moment(text: str) -> datetime:
+    """A Beijing time "2025-10-08 09:30"; a date alone means the start of that day."""
+    found = _DATETIME.match(text.strip())
+    try:
+        if found is None:
+            raise ValueError
+        year, month, day, hour, minute, second = (int(g) if g else 0 for g in found.groups())
+        naive = datetime.combine(date(year, month, day), time(hour, minute, second))
+    except ValueError:
+        raise CellProblem(
+            _("“%(text)s”不是有效时间，请写成 2025-10-08 09:30 的形式。") % {"text": text}
+        ) from None
+    # Kept in UTC, as the workflow keeps every moment: an event's recorded changes then read the
+    # same as the issue's own fields.
+    return timezone.make_aware(naive, timezone.get_current_timezone()).astimezone(UTC)
+
+
+def parse_month(text: str) -> date:
+    found = _MONTH.match(text.strip())
+    try:
+        if found is None:
+            raise ValueError
+        return date(int(found.group(1)), int(found.group(2)), 1)
+    except ValueError:
+        raise CellProblem(_("“%(text)s”不是有效月份，请写成 2025-10 的形式。") % {"text": text}) from None
+
+
+def parse_decimal(text: str) -> Decimal:
+    cleaned = text.replace(",", "").replace("，", "").strip()
+    try:
+        value = Decimal(cleaned)
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        raise CellProblem(_("“%(text)s”不是数字。") % {"text": text}) from None
+    return value
+
+
+def parse_yes_no(text: str) -> bool:
+    if text in ("", "否", "0"):
+        return False
+    if text in ("是", "1"):
+        return True
+    raise CellProblem(_("请填写“是”或“否”。"))
+
+
+def parse_choice(text: str, choices: type[models.TextChoices], what: str) -> str:
+    """A choice by its Chinese label, as the export writes it (the stored value works too)."""
+    for value, label in choices.choices:
+        if text in (str(label), value):
+            return str(value)
+    options = "、".join(str(label) for _v, label in choices.choices)
+    raise CellProblem(_("%(what)s应为：%(options)s。") % {"what": what, "options": options})
+
+
+def split_list(text: str) -> list[str]:
+    return [part.strip() for part in LIST_SEPARATORS.split(text) if part.strip()]
+
+
+def join_list(items: Iterable[str]) -> str:
+    return "、".join(items)
+
+
+def moment_text(value: datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def date_text(value: date | None) -> str:
+    return value.isoformat() if value else ""

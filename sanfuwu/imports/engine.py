@@ -1,0 +1,161 @@
+"""Running one import: every row checked, all written in one transaction or nothing at all.
+
+A kind's importer sees the rows in batches, checks each through the domain's services (or the
+same rules, in bulk, where a ledger of 100,000 rows needs it) and writes what is good. Whatever it
+finds wrong goes into the outcome at its row and column; at the end, one problem anywhere, or a
+dry run, rolls the whole transaction back. Duplicates inside the file are caught here, once, for
+every kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sanfuwu.imports.workbook import CellError, Column, FileRefused, Row, SheetReader
+from sanfuwu.people.models import Person
+
+BATCH = 500
+PREVIEW = 200  # lines of "what would happen" a dry run shows
+
+
+class Action:
+    CREATE = "create"
+    UPDATE = "update"
+    SKIP = "skip"
+
+
+@dataclass(frozen=True)
+class PreviewLine:
+    row: int
+    label: str
+    action: str
+    note: str = ""
+
+
+@dataclass
+class Outcome:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    errors: list[CellError] = field(default_factory=list)
+    preview: list[PreviewLine] = field(default_factory=list)
+    written: bool = False
+    notices: list[str] = field(default_factory=list)  # said once, after the import
+
+    def fail(self, row: Row | int, column: str, message: str) -> None:
+        number = row.number if isinstance(row, Row) else row
+        self.errors.append(CellError(number, column, message))
+
+    def done(self, row: Row, label: str, action: str, note: str = "") -> None:
+        if action == Action.CREATE:
+            self.created += 1
+        elif action == Action.UPDATE:
+            self.updated += 1
+        else:
+            self.skipped += 1
+        if len(self.preview) < PREVIEW:
+            self.preview.append(PreviewLine(row.number, label, action, note))
+
+
+class Importer:
+    """One kind of import. Subclasses name their columns and check and write a batch of rows."""
+
+    columns: ClassVar[list[Column]]
+    # The column whose value may appear only once in a file (a credit code, a ledger number).
+    unique_column: ClassVar[str | None] = None
+
+    def __init__(self, *, actor: Person, dry_run: bool) -> None:
+        self.actor = actor
+        self.dry_run = dry_run
+
+    def row_key(self, row: Row) -> str | None:
+        if self.unique_column is None:
+            return None
+        return row.get(self.unique_column) or None
+
+    def handle(self, rows: list[Row], outcome: Outcome) -> None:
+        raise NotImplementedError
+
+    def finish(self, outcome: Outcome) -> None:
+        """Inside the transaction, after the last batch: counters, caches, follow-up jobs."""
+
+
+class _Rollback(Exception):
+    pass
+
+
+Progress = Callable[[int, int], None]
+
+
+def import_rows(
+    importer: Importer,
+    rows: Iterable[Row],
+    *,
+    total: int = 0,
+    progress: Progress | None = None,
+) -> Outcome:
+    outcome = Outcome()
+    seen: dict[str, int] = {}
+    limits = [(c.title, c.max_length) for c in importer.columns if c.max_length]
+    try:
+        with transaction.atomic():
+            batch: list[Row] = []
+
+            def flush() -> None:
+                importer.handle(batch, outcome)
+                batch.clear()
+                if progress is not None:
+                    progress(outcome.rows, max(total, outcome.rows))
+
+            for row in rows:
+                outcome.rows += 1
+                for title, limit in limits:
+                    if len(row.get(title)) > limit:
+                        row.errors.append(
+                            CellError(row.number, title, _("内容过长，最多 %(n)s 个字。") % {"n": limit})
+                        )
+                if row.errors:
+                    outcome.errors.extend(row.errors)
+                    continue
+                key = importer.row_key(row)
+                if key is not None:
+                    first = seen.setdefault(key, row.number)
+                    if first != row.number:
+                        outcome.fail(
+                            row, importer.unique_column or "", _("与第 %(n)s 行重复。") % {"n": first}
+                        )
+                        continue
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    flush()
+            flush()
+            if outcome.rows == 0:
+                raise FileRefused(_("工作簿中没有可导入的数据行。"))
+            importer.finish(outcome)
+            if outcome.errors or importer.dry_run:
+                raise _Rollback
+            outcome.written = True
+    except _Rollback:
+        pass
+    outcome.errors.sort(key=lambda e: (e.row, _column_order(importer.columns, e.column)))
+    return outcome
+
+
+def _column_order(columns: list[Column], title: str) -> int:
+    for index, column in enumerate(columns):
+        if column.title == title:
+            return index
+    return -1
+
+
+def import_file(
+    importer: Importer, data: bytes, *, progress: Progress | None = None
+) -> tuple[Outcome, SheetReader]:
+    reader = SheetReader(data, importer.columns)
+    return import_rows(importer, reader.rows(), total=reader.total, progress=progress), reader

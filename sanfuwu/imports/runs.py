@@ -1,0 +1,178 @@
+"""Import runs: a file handed in, checked or imported in the background, its result kept.
+
+A small file runs at once, in the request; a large one is queued and the page follows its
+progress, which the running import writes to the job queue's store (Redis at scale, a file in
+var/ embedded) rather than to the database, whose import transaction is still open.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from dataclasses import asdict
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanfuwu.core.jobs import queue
+from sanfuwu.imports.engine import Outcome, Progress, import_file
+from sanfuwu.imports.kinds import KINDS, Kind
+from sanfuwu.imports.models import ImportRun, RunState, StoredFile
+from sanfuwu.imports.workbook import FileRefused, error_workbook
+from sanfuwu.people.models import Person
+
+log = logging.getLogger("sanfuwu.imports")
+SHOWN_ERRORS = 500
+
+
+def kind_for(person: Person, key: str) -> Kind:
+    kind = KINDS.get(key)
+    if kind is None:
+        raise Http404("没有这种导入")
+    if not kind.allowed(person):
+        raise PermissionDenied(_("您的角色不能导入%(kind)s。") % {"kind": kind.title})
+    return kind
+
+
+def import_runs_of(person: Person) -> QuerySet[ImportRun]:
+    """A run, its errors and its marked workbook belong to the person who handed the file in."""
+    return ImportRun.objects.filter(created_by=person)
+
+
+def import_run_get_for(person: Person, pk: int) -> ImportRun:
+    run = import_runs_of(person).select_related("report").filter(pk=pk).first()
+    if run is None:
+        raise Http404("没有找到该导入记录")
+    return run
+
+
+def import_run_create(*, actor: Person, kind: Kind, filename: str, data: bytes, dry_run: bool) -> ImportRun:
+    if not kind.allowed(actor):
+        raise PermissionDenied(_("您的角色不能导入%(kind)s。") % {"kind": kind.title})
+    upload = StoredFile.objects.create(name=filename[:200], data=data)
+    return ImportRun.objects.create(
+        kind=kind.key,
+        filename=filename[:200],
+        size=len(data),
+        dry_run=dry_run,
+        created_by=actor,
+        upload=upload,
+    )
+
+
+def import_run_start(run: ImportRun) -> None:
+    """Run a small file now; queue a large one for a worker, once the run is committed."""
+    if run.size <= settings.SANFUWU_IMPORT_INLINE_BYTES:
+        import_run_execute(run_id=run.pk)
+        return
+    from sanfuwu.imports.jobs import run_import
+
+    transaction.on_commit(lambda: run_import(run.pk))
+
+
+def import_run_confirm(*, run: ImportRun, actor: Person) -> ImportRun:
+    """After a dry run found nothing wrong: import the very same file."""
+    upload = run.upload_id
+    # Compare-and-set: a double click confirms once; the file moves from the check to the import.
+    taken = ImportRun.objects.filter(
+        pk=run.pk, created_by=actor, state=RunState.CHECKED, upload__isnull=False
+    ).update(upload=None)
+    if not taken:
+        raise PermissionDenied(_("该检查结果已经确认过，或不是您本人的导入。"))
+    return ImportRun.objects.create(
+        kind=run.kind, filename=run.filename, size=run.size, dry_run=False, created_by=actor, upload_id=upload
+    )
+
+
+def _progress_key(run_id: int) -> str:
+    return f"import-progress-{run_id}"
+
+
+def import_progress(run: ImportRun) -> tuple[int, int]:
+    if run.finished:
+        return run.rows, run.rows
+    found = queue.get(_progress_key(run.pk), peek=True)
+    return (int(found[0]), int(found[1])) if found else (0, 0)
+
+
+def _reporter(run_id: int, every: float = 0.5) -> Progress:
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= every or done >= total:
+            last[0] = now
+            queue.put(_progress_key(run_id), (done, total))
+
+    return report
+
+
+def import_run_execute(*, run_id: int, progress: Progress | None = None) -> ImportRun:
+    """The job itself. Claims the run (compare-and-set, so two workers never both run it),
+    imports, and records the outcome; a crash is recorded too, and nothing is half-written."""
+    claimed = ImportRun.objects.filter(pk=run_id, state=RunState.QUEUED).update(
+        state=RunState.RUNNING, started_at=timezone.now()
+    )
+    run = ImportRun.objects.select_related("created_by", "upload").get(pk=run_id)
+    if not claimed:
+        return run
+    kind = KINDS[run.kind]
+    data = bytes(run.upload.data) if run.upload else b""
+    publish = _reporter(run.pk)
+
+    def both(done: int, total: int) -> None:
+        publish(done, total)
+        if progress is not None:
+            progress(done, total)
+
+    try:
+        importer = kind.importer(actor=run.created_by, dry_run=run.dry_run)
+        outcome, _reader = import_file(importer, data, progress=both)
+    except FileRefused as refused:
+        _finish(run, state=RunState.REFUSED, message=str(refused))
+    except Exception as crash:  # recorded for the person waiting on the page, then re-raised for the log
+        log.exception("import %s failed", run.pk)
+        _finish(run, state=RunState.FAILED, message=_("导入出错，没有写入任何数据：%(e)s") % {"e": crash})
+        raise
+    else:
+        _record(run, outcome, data)
+    return run
+
+
+def _record(run: ImportRun, outcome: Outcome, data: bytes) -> None:
+    report = None
+    if outcome.errors:
+        buffer = io.BytesIO()
+        error_workbook(data, outcome.errors, buffer)
+        report = StoredFile.objects.create(name=f"{run.filename}-检查结果.xlsx", data=buffer.getvalue())
+    state = RunState.REFUSED if outcome.errors else RunState.CHECKED if run.dry_run else RunState.DONE
+    run.rows, run.created, run.updated, run.skipped = (
+        outcome.rows,
+        outcome.created,
+        outcome.updated,
+        outcome.skipped,
+    )
+    run.error_count = len(outcome.errors)
+    run.errors = [asdict(e) for e in outcome.errors[:SHOWN_ERRORS]]
+    run.preview = [asdict(p) for p in outcome.preview]
+    run.notices = outcome.notices
+    run.report = report
+    _finish(run, state=state)
+
+
+def _finish(run: ImportRun, *, state: str, message: str = "") -> None:
+    run.state, run.message, run.finished_at = state, message, timezone.now()
+    upload = run.upload_id
+    # A checked file waits for its confirmation; any other file has served its purpose.
+    if state != RunState.CHECKED:
+        run.upload = None
+    run.save()
+    if upload and state != RunState.CHECKED:
+        StoredFile.objects.filter(pk=upload).delete()
+    queue.get(_progress_key(run.pk))  # reading without peeking removes it

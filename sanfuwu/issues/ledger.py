@@ -1,0 +1,380 @@
+"""Issues from a historic ledger (问题台账): a row states where an issue ended and when each step
+happened; this module writes the history that leads there.
+
+The workflow (workflow.py) is how issues change from now on; a ledger tells of changes that
+already happened elsewhere. So nothing here sets a status by hand: each step the ledger implies
+(register, dispatch, accept, make long-term, return, supervise, resolve, answer, return visit,
+close, void) is recorded as the event the workflow itself would have written, with the ledger's
+time and the importing person as its actor, and the issue is the replay of those events
+(replay.py), exactly as for an issue handled here. What a ledger does not say (extensions, earlier
+returns, instructions) is not invented; what it cannot lack is refused at its column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanfuwu.issues.models import (
+    Assignment,
+    AssignmentState,
+    ChecklistItem,
+    ChecklistTemplateItem,
+    Issue,
+    IssueEvent,
+    Rating,
+    Status,
+    Tier,
+)
+from sanfuwu.issues.workflow import Action, jsonable
+from sanfuwu.orgs.models import Category, Department, Region
+from sanfuwu.people.models import Person
+from sanfuwu.targets.models import Target
+
+NOTE = "据历史台账补录"
+UNRECORDED = "（台账未记录）"
+CLOCK_SLACK = timedelta(minutes=5)
+DISPATCHED = frozenset(
+    {Status.ASSIGNED, Status.IN_PROGRESS, Status.LONG_TERM, Status.RETURNED, Status.RESOLVED, Status.CLOSED}
+)
+ACCEPTED = frozenset({Status.IN_PROGRESS, Status.LONG_TERM, Status.RESOLVED, Status.CLOSED})
+REOPENABLE = frozenset({Status.IN_PROGRESS, Status.LONG_TERM, Status.RESOLVED, Status.VOID})
+
+
+@dataclass
+class LedgerEntry:
+    number: str
+    title: str
+    description: str
+    source: str
+    category: Category
+    region: Region
+    tier: str
+    status: str
+    registered_at: datetime
+    target: Target | None = None
+    raiser_name: str = ""
+    raiser_phone: str = ""
+    visit: Any = None
+    registrar: Person | None = None
+    lead: Department | None = None
+    co: list[Department] = field(default_factory=list)
+    dispatched_at: datetime | None = None
+    due_date: date | None = None
+    accepted_at: datetime | None = None
+    resolved_at: datetime | None = None
+    resolution: str = ""
+    long_term_plan: str = ""
+    feedback: str = ""
+    rating: str = ""
+    rated_at: datetime | None = None
+    closed_at: datetime | None = None
+    supervision_level: str = ""
+    return_reason: str = ""
+    void_reason: str = ""
+
+    @property
+    def reopened(self) -> bool:
+        """The last return visit was 不满意 and sent the issue back to the department (重办); it may
+        have been resolved again since, awaiting a new answer and return visit."""
+        return self.rating == Rating.UNSATISFIED
+
+    @property
+    def dispatched(self) -> bool:
+        return self.status in DISPATCHED or (self.status == Status.VOID and self.dispatched_at is not None)
+
+    @property
+    def accepted(self) -> bool:
+        if self.tier == Tier.DONE or not self.dispatched:
+            return False
+        return self.status in ACCEPTED or (self.status == Status.VOID and self.accepted_at is not None)
+
+    @property
+    def finished(self) -> bool:
+        """Resolved, and not sent back since (or resolved again after it was)."""
+        if self.status == Status.VOID:
+            return self.resolved_at is not None or self.tier == Tier.DONE
+        return self.status in (Status.RESOLVED, Status.CLOSED)
+
+
+TIME_LABELS = {
+    "registered_at": "登记时间", "dispatched_at": "交办时间", "accepted_at": "签收时间",
+    "resolved_at": "办结时间", "rated_at": "回访时间", "closed_at": "销号时间",
+}  # fmt: skip
+
+
+def ledger_problems(entry: LedgerEntry, *, now: datetime | None = None) -> dict[str, str]:
+    """What contradicts the entry's own status, field by field; empty when it can be recorded."""
+    now = (now or timezone.now()) + CLOCK_SLACK
+    problems: dict[str, str] = {}
+    label = str(Status(entry.status).label)
+
+    def need(name: str, present: object, message: str) -> None:
+        if not present:
+            problems.setdefault(name, message)
+
+    def refuse(name: str, present: object, message: str) -> None:
+        if present:
+            problems.setdefault(name, message)
+
+    if entry.tier == Tier.DONE:
+        if entry.status not in (Status.RESOLVED, Status.CLOSED, Status.VOID):
+            problems["status"] = _("已经办的问题现场已解决，状态应为已办结、已销号或已作废。")
+        refuse("lead", entry.lead, _("已经办的问题现场已解决，不填主办部门。"))
+        refuse("dispatched_at", entry.dispatched_at, _("已经办的问题没有交办，不填交办时间。"))
+        refuse("supervision_level", entry.supervision_level, _("已经办的问题现场已解决，不能督办。"))
+    elif entry.dispatched:
+        need("lead", entry.lead, _("状态为“%(s)s”的问题请填写主办部门。") % {"s": label})
+        need("dispatched_at", entry.dispatched_at, _("状态为“%(s)s”的问题请填写交办时间。") % {"s": label})
+        if entry.tier in (Tier.IMMEDIATE, Tier.DEADLINE):
+            need("due_date", entry.due_date, _("立刻办、限期办的问题交办后请填写办理期限。"))
+    else:
+        refuse("lead", entry.lead, _("状态为“%(s)s”的问题尚未交办，不填主办部门。") % {"s": label})
+        refuse("dispatched_at", entry.dispatched_at, _("尚未交办的问题不填交办时间。"))
+    if not entry.dispatched or entry.tier == Tier.DONE:
+        refuse("co", entry.co, _("尚未交办的问题不填协办部门。"))
+        refuse("due_date", entry.due_date, _("尚未交办的问题不填办理期限。"))
+    if entry.lead is not None and entry.lead in entry.co:
+        problems.setdefault("co", _("协办部门不能与主办部门相同。"))
+    if not entry.accepted:
+        refuse(
+            "accepted_at", entry.accepted_at, _("状态为“%(s)s”的问题尚未签收，不填签收时间。") % {"s": label}
+        )
+    if entry.tier == Tier.LONG_TERM:
+        refuse("due_date", entry.due_date, _("长效办的问题以计划代替期限，不填办理期限。"))
+    if entry.long_term_plan:
+        if entry.tier != Tier.LONG_TERM:
+            problems.setdefault("tier", _("填写了长效办理计划的问题，办理类型应为长效办。"))
+        if not entry.accepted:
+            problems.setdefault("long_term_plan", _("签收后才能转长效办理，尚未签收的问题不填长效办理计划。"))
+    if entry.status == Status.LONG_TERM:
+        need("long_term_plan", entry.long_term_plan, _("长效办理的问题请填写长效办理计划。"))
+    if entry.status == Status.RETURNED:
+        need("return_reason", entry.return_reason, _("已退回的问题请填写退回原因。"))
+    else:
+        refuse("return_reason", entry.return_reason, _("只有已退回的问题填写退回原因。"))
+    if entry.finished or entry.tier == Tier.DONE:
+        need("resolution", entry.resolution, _("已办结的问题请填写办理结果。"))
+        if entry.tier != Tier.DONE:
+            need("resolved_at", entry.resolved_at, _("已办结的问题请填写办结时间。"))
+    else:
+        refuse(
+            "resolved_at", entry.resolved_at, _("状态为“%(s)s”的问题尚未办结，不填办结时间。") % {"s": label}
+        )
+    if entry.status == Status.CLOSED:
+        need("feedback", entry.feedback, _("销号前须答复反映人，请填写答复内容。"))
+        need("closed_at", entry.closed_at, _("已销号的问题请填写销号时间。"))
+        if entry.rating not in (Rating.SATISFIED, Rating.BASIC):
+            problems.setdefault("rating", _("销号前回访评价须为满意或基本满意。"))
+    else:
+        refuse("closed_at", entry.closed_at, _("只有已销号的问题填写销号时间。"))
+    if entry.reopened:
+        if entry.tier == Tier.DONE or entry.status not in REOPENABLE:
+            problems.setdefault(
+                "rating", _("回访不满意的问题会退回重办，状态应为办理中、长效办理、已办结或已作废。")
+            )
+        need("rated_at", entry.rated_at, _("回访不满意（重办）的问题请填写回访时间。"))
+        if not entry.finished:
+            refuse("feedback", entry.feedback, _("重办尚未办结，不填答复内容。"))
+    elif entry.rating:
+        if not (entry.finished or entry.tier == Tier.DONE):
+            problems.setdefault("rating", _("尚未办结的问题不能有回访评价。"))
+        need("feedback", entry.feedback, _("回访前须答复反映人，请填写答复内容。"))
+    else:
+        refuse("rated_at", entry.rated_at, _("没有回访评价，不填回访时间。"))
+    if entry.feedback and not (entry.finished or entry.tier == Tier.DONE):
+        problems.setdefault("feedback", _("办结后才答复反映人，尚未办结的问题不填答复内容。"))
+    if entry.status == Status.VOID:
+        need("void_reason", entry.void_reason, _("已作废的问题请填写作废原因。"))
+    else:
+        refuse("void_reason", entry.void_reason, _("只有已作废的问题填写作废原因。"))
+    # A reopened issue was rated before it was resolved again.
+    later = [("rated_at", entry.rated_at), ("resolved_at", entry.resolved_at)] if entry.reopened else [
+        ("resolved_at", entry.resolved_at), ("rated_at", entry.rated_at)
+    ]  # fmt: skip
+    moments = [
+        ("registered_at", entry.registered_at), ("dispatched_at", entry.dispatched_at),
+        ("accepted_at", entry.accepted_at), *later, ("closed_at", entry.closed_at),
+    ]  # fmt: skip
+    previous: tuple[str, datetime] | None = None
+    for name, moment in moments:
+        if moment is None:
+            continue
+        if moment > now:
+            problems.setdefault(name, _("时间不能晚于现在。"))
+        elif previous is not None and moment < previous[1]:
+            problems.setdefault(
+                name, _("时间早于%(before)s，请检查先后顺序。") % {"before": TIME_LABELS[previous[0]]}
+            )
+        previous = (name, moment)
+    if (
+        entry.due_date
+        and entry.dispatched_at
+        and entry.due_date < timezone.localtime(entry.dispatched_at).date()
+    ):
+        problems.setdefault("due_date", _("办理期限不能早于交办日期。"))
+    return problems
+
+
+@dataclass
+class History:
+    issue: Issue
+    actor: Person
+    events: list[IssueEvent] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    checklist: list[ChecklistItem] = field(default_factory=list)
+
+    @property
+    def last(self) -> datetime:
+        return self.events[-1].at
+
+    def record(self, at: datetime, action: str, to: str, changes: dict[str, Any], note: str = NOTE) -> None:
+        at = max(at, self.last) if self.events else at  # events never run backwards
+        seq = len(self.events) + 1
+        self.events.append(
+            IssueEvent(seq=seq, action=action, actor=self.actor, at=at, from_status=self.issue.status if seq > 1 else "",
+                       to_status=to, note=note, changes={k: jsonable(v) for k, v in changes.items()})
+        )  # fmt: skip
+        for key, value in changes.items():
+            setattr(self.issue, key, value)
+        self.issue.status = to
+        self.issue.version = seq
+
+
+def _make_long_term(h: History, entry: LedgerEntry, at: datetime) -> None:
+    h.record(at, Action.MAKE_LONG_TERM, Status.LONG_TERM,
+             {"long_term_plan": entry.long_term_plan, "tier": Tier.LONG_TERM, "due_date": None},
+             entry.long_term_plan)  # fmt: skip
+
+
+def _supervision_moment(entry: LedgerEntry, open_from: datetime, open_until: datetime) -> datetime:
+    """When a late issue went on the board: the morning after its deadline if it was still open
+    then, as the hourly job would have done; otherwise as soon as the ledger has it open."""
+    if entry.due_date is not None:
+        morning = timezone.make_aware(
+            datetime.combine(entry.due_date + timedelta(days=1), time(9)), timezone.get_current_timezone()
+        ).astimezone(UTC)
+        if open_from <= morning <= open_until:
+            return morning
+    return open_from
+
+
+def ledger_history(
+    entry: LedgerEntry, *, actor: Person, checklist: list[ChecklistTemplateItem], now: datetime | None = None
+) -> History:
+    """The issue and the events, assignments and checklist rows that the ledger's row implies.
+    Call only on an entry without ledger_problems."""
+    issue = Issue(
+        number=entry.number, title=entry.title, description=entry.description, source=entry.source,
+        category=entry.category, region=entry.region, tier=entry.tier, target=entry.target,
+        raiser_name=entry.raiser_name, raiser_phone=entry.raiser_phone, visit=entry.visit,
+        registered_at=entry.registered_at, registered_by=entry.registrar or actor, status="",
+    )  # fmt: skip
+    h = History(issue=issue, actor=actor)
+    h.checklist = [
+        ChecklistItem(label=i.label, required=i.required, sort_order=i.sort_order) for i in checklist
+    ]
+    if entry.tier == Tier.DONE:
+        resolved = entry.resolved_at or entry.registered_at
+        h.record(entry.registered_at, Action.REGISTER, Status.RESOLVED,
+                 {"tier": entry.tier, "resolution": entry.resolution, "resolved_at": resolved})  # fmt: skip
+    else:
+        h.record(entry.registered_at, Action.REGISTER, Status.REGISTERED, {"tier": entry.tier})
+    lead: Assignment | None = None
+    co: list[Assignment] = []
+    if entry.dispatched and entry.lead is not None and entry.dispatched_at is not None:
+        due = entry.due_date if entry.tier in (Tier.IMMEDIATE, Tier.DEADLINE) else None
+        names = "、".join(d.name for d in entry.co)
+        summary = f"主办：{entry.lead.name}" + (f"；协办：{names}" if names else "") + f"。{NOTE}"
+        h.record(entry.dispatched_at, Action.DISPATCH, Status.ASSIGNED, {
+            "lead_department": entry.lead, "tier": entry.tier, "due_date": due,
+            "dispatched_at": entry.dispatched_at, "accepted_at": None,
+        }, summary)  # fmt: skip
+        lead = Assignment(department=entry.lead, is_lead=True, dispatched_at=entry.dispatched_at)
+        co = [Assignment(department=d, dispatched_at=entry.dispatched_at) for d in entry.co]
+        h.assignments = [lead, *co]
+    if entry.accepted and lead is not None:
+        at = entry.accepted_at or h.last
+        h.record(at, Action.ACCEPT, Status.IN_PROGRESS, {"accepted_at": at})
+        lead.state, lead.accepted_at = AssignmentState.ACCEPTED, at
+        for part in co:
+            h.record(at, Action.ACCEPT, Status.IN_PROGRESS, {}, "协办部门签收")
+            part.state, part.accepted_at = AssignmentState.ACCEPTED, at
+        if entry.long_term_plan and not (entry.reopened and entry.status == Status.LONG_TERM):
+            _make_long_term(h, entry, at)
+    if entry.status == Status.RETURNED and lead is not None:
+        h.record(h.last, Action.RETURN, Status.RETURNED, {"lead_department": None}, entry.return_reason)
+        lead.state, lead.returned_at, lead.return_reason = (
+            AssignmentState.RETURNED,
+            h.last,
+            entry.return_reason,
+        )
+        for part in co:
+            part.state = AssignmentState.WITHDRAWN
+    if entry.supervision_level:
+        until = (
+            (entry.rated_at if entry.reopened else entry.resolved_at)
+            or entry.closed_at
+            or now
+            or timezone.now()
+        )
+        if entry.tier == Tier.DONE:
+            until = h.last
+        h.record(_supervision_moment(entry, h.last, until), Action.SUPERVISE, h.issue.status,
+                 {"supervised": True, "supervision_level": entry.supervision_level})  # fmt: skip
+    if entry.reopened and entry.rated_at is not None:
+        # The answer that was turned down: resolved, answered and rated 不满意 at the return visit.
+        first = UNRECORDED if entry.finished else entry.resolution or UNRECORDED
+        h.record(entry.rated_at, Action.RESOLVE, Status.RESOLVED, {"resolution": first, "resolved_at": entry.rated_at},
+                 first)  # fmt: skip
+        h.record(h.last, Action.FEEDBACK, Status.RESOLVED, {"feedback": UNRECORDED}, UNRECORDED)
+        h.record(h.last, Action.RATE, Status.IN_PROGRESS,
+                 {"rating": entry.rating, "feedback": "", "resolved_at": None, "reopen_count": 1},
+                 f"{Rating(entry.rating).label}，重办。")  # fmt: skip
+        if entry.long_term_plan and entry.status == Status.LONG_TERM:
+            _make_long_term(h, entry, h.last)
+    if entry.finished and entry.tier != Tier.DONE and entry.resolved_at is not None:
+        h.record(entry.resolved_at, Action.RESOLVE, Status.RESOLVED,
+                 {"resolution": entry.resolution, "resolved_at": entry.resolved_at}, entry.resolution)  # fmt: skip
+    if entry.status == Status.CLOSED:
+        for item in h.checklist:
+            h.record(h.last, Action.CHECK_ITEM, h.issue.status, {}, item.label)
+            item.done_by, item.done_at = actor, h.last
+    if h.issue.status == Status.RESOLVED and (entry.feedback or (entry.rating and not entry.reopened)):
+        text = entry.feedback or UNRECORDED
+        h.record(h.last, Action.FEEDBACK, Status.RESOLVED, {"feedback": text}, text)
+    if entry.rating and not entry.reopened and h.issue.status == Status.RESOLVED:
+        at = entry.rated_at or entry.closed_at or h.last
+        h.record(at, Action.RATE, Status.RESOLVED, {"rating": entry.rating}, str(Rating(entry.rating).label))
+    if entry.status == Status.CLOSED and entry.closed_at is not None:
+        h.record(entry.closed_at, Action.CLOSE, Status.CLOSED, {"closed_at": entry.closed_at})
+    if entry.status == Status.VOID:
+        h.record(h.last, Action.VOID, Status.VOID, {"void_reason": entry.void_reason}, entry.void_reason)
+    return h
+
+
+def ledger_write(histories: list[History]) -> list[Issue]:
+    """Write the issues and everything they carry, in bulk: a few statements per batch of rows."""
+    issues = Issue.objects.bulk_create([h.issue for h in histories])
+    events: list[IssueEvent] = []
+    assignments: list[Assignment] = []
+    checklist: list[ChecklistItem] = []
+    for h, issue in zip(histories, issues, strict=True):
+        for part in [*h.events, *h.assignments, *h.checklist]:
+            part.issue = issue  # type: ignore[attr-defined]
+        events += h.events
+        assignments += h.assignments
+        checklist += h.checklist
+    IssueEvent.objects.bulk_create(events, batch_size=2000)
+    Assignment.objects.bulk_create(assignments, batch_size=2000)
+    ChecklistItem.objects.bulk_create(checklist, batch_size=2000)
+    return issues
+
+
+def numbers_taken(numbers: list[str]) -> QuerySet[Issue, str]:
+    return Issue.objects.filter(number__in=numbers).values_list("number", flat=True)
