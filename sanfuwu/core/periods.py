@@ -37,3 +37,23 @@ def previous_span(span: str, start: date) -> tuple[date, date]:
     """The period of the same kind just before the one starting at `start`."""
     before = start - timedelta(days=1)
     return span_bounds(span, f"{before.year}-{before.month}", before)
+
+
+def week_monday(raw: str) -> date | None:
+    """The Monday of the ISO week named "2025-W42", or None when it names no week."""
+    try:
+        year, week = raw.strip().upper().split("-W")
+        return date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        return None
+
+
+def week_bounds(raw: str | None, today: date) -> tuple[date, date]:
+    """The ISO week named "2025-W42" (Monday to Sunday), or the last whole week before today."""
+    monday = week_monday(raw or "") or today - timedelta(days=today.weekday() + 7)
+    return monday, monday + timedelta(days=6)
+
+
+def week_name(monday: date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"

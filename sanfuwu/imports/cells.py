@@ -5,13 +5,14 @@ Each reader raises CellProblem with a Chinese message for the cell concerned.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 LIST_SEPARATORS = re.compile(r"[、，,；;\n]+")
@@ -87,12 +88,21 @@ def parse_yes_no(text: str) -> bool:
     raise CellProblem(_("请填写“是”或“否”。"))
 
 
+@functools.cache
+def _choice_texts(choices: type[models.TextChoices]) -> dict[str, str]:
+    # Files are in Chinese whatever the page's language: labels are read in Chinese, once.
+    with translation.override("zh-hans"):
+        texts = {str(label): str(value) for value, label in choices.choices}
+    return {**{str(v): str(v) for v in choices.values}, **texts}
+
+
 def parse_choice(text: str, choices: type[models.TextChoices], what: str) -> str:
     """A choice by its Chinese label, as the export writes it (the stored value works too)."""
-    for value, label in choices.choices:
-        if text in (str(label), value):
-            return str(value)
-    options = "、".join(str(label) for _v, label in choices.choices)
+    found = _choice_texts(choices).get(text)
+    if found is not None:
+        return found
+    with translation.override("zh-hans"):
+        options = "、".join(str(label) for _v, label in choices.choices)
     raise CellProblem(_("%(what)s应为：%(options)s。") % {"what": what, "options": options})
 
 

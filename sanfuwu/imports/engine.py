@@ -67,7 +67,8 @@ class Importer:
     """One kind of import. Subclasses name their columns and check and write a batch of rows."""
 
     columns: ClassVar[list[Column]]
-    # The column whose value may appear only once in a file (a credit code, a ledger number).
+    # The column whose value may appear only once in a file (a credit code, a ledger number), or
+    # where a doubled row is reported when the key is made of several columns (see row_key).
     unique_column: ClassVar[str | None] = None
 
     def __init__(self, *, actor: Person, dry_run: bool) -> None:
@@ -142,7 +143,8 @@ def import_rows(
                 raise _Rollback
             outcome.written = True
     except _Rollback:
-        pass
+        if outcome.errors:
+            outcome.notices.clear()  # what would have followed an import that did not happen
     outcome.errors.sort(key=lambda e: (e.row, _column_order(importer.columns, e.column)))
     return outcome
 

@@ -34,8 +34,7 @@ COLUMN_OF = {"indicator": "指标", "unit": "单位", "region": "单位", "depar
 
 
 def value_text(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")  # 12.5000 → 12.5, 1E+2 → 100
 
 
 def export_row(entry: ManualValue) -> list[str]:
@@ -45,6 +44,7 @@ def export_row(entry: ManualValue) -> list[str]:
 
 class ManualValueImporter(Importer):
     columns = COLUMNS
+    unique_column = "月份"  # where a doubled value is reported; the key is indicator, unit and month
 
     def __init__(self, *, actor: Person, dry_run: bool) -> None:
         super().__init__(actor=actor, dry_run=dry_run)
@@ -54,9 +54,15 @@ class ManualValueImporter(Importer):
         self.indicators: dict[tuple[str, str], Indicator] = {}
         for indicator in Indicator.objects.filter(source=Source.MANUAL):
             self.indicators[(indicator.name, indicator.league)] = indicator
+        self.names = {name: indicator for (name, _league), indicator in self.indicators.items()}
 
     def row_key(self, row: Row) -> str | None:
-        return f"{row.get('指标')}|{row.get('单位')}|{row.get('月份')}"
+        """The same value however its month or unit is written ("2025-10", "2025年10月", a code)."""
+        try:
+            unit, month = self._unit(row.get("单位")), parse_month(row.get("月份"))
+        except CellProblem:
+            return None  # reported at its cell when the row is checked
+        return f"{row.get('指标')}|{type(unit).__name__}{unit.pk}|{month}"
 
     def _unit(self, text: str) -> Region | Department:
         try:
@@ -81,11 +87,20 @@ class ManualValueImporter(Importer):
             if unit is None:
                 continue
             league = "department" if isinstance(unit, Department) else "territory"
-            indicator = self.indicators.get((row.get("指标"), league))
+            # The indicator of the unit's league, or of the other one, which the service then refuses at 单位.
+            indicator = self.indicators.get((row.get("指标"), league)) or self.names.get(row.get("指标"))
             if indicator is None:
                 outcome.fail(row, "指标", _("没有名为“%(name)s”的手工录入指标。") % {"name": row.get("指标")})
                 continue
             if len(values) < 3:
+                continue
+            unit_field = "department" if isinstance(unit, Department) else "region"
+            current = ManualValue.objects.filter(
+                indicator=indicator, month=values["月份"], **{unit_field: unit}
+            ).first()
+            label = f"{indicator.name} · {unit.name} · {values['月份']:%Y-%m}"
+            if current is not None and current.value == values["数值"]:
+                outcome.done(row, label, Action.SKIP, _("数值没有变化"))
                 continue
             try:
                 with transaction.atomic():
@@ -98,5 +113,4 @@ class ManualValueImporter(Importer):
                     for message in messages:
                         outcome.fail(row, COLUMN_OF.get(key, ""), message)
                 continue
-            label = f"{indicator.name} · {unit.name} · {values['月份']:%Y-%m}"
             outcome.done(row, label, Action.CREATE if created else Action.UPDATE)

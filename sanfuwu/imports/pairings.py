@@ -49,6 +49,7 @@ def export_row(pairing: Pairing, regions: RegionNames) -> list[str]:
 
 class PairingImporter(Importer):
     columns = COLUMNS
+    unique_column = "联系对象"  # where a doubled pairing is reported; the key is target, holder and start
 
     def __init__(self, *, actor: Person, dry_run: bool) -> None:
         super().__init__(actor=actor, dry_run=dry_run)
@@ -90,7 +91,7 @@ class PairingImporter(Importer):
         )
         person = read("包联人账号", self.people.find)
         department = read("包联部门", self.departments.find)
-        frequency = read("走访频次", lambda t: parse_choice(t, Frequency, _("走访频次")), required=True)
+        frequency = read("走访频次", lambda t: parse_choice(t, Frequency, "走访频次"), required=True)
         starts_on = read("开始日期", parse_date, required=True)
         ends_on = read("结束日期", parse_date)
         if person is not None and row.get("包联人") and row.get("包联人") != person.name:

@@ -17,7 +17,7 @@ from sanfuwu.people.scope import scope_of
 from sanfuwu.people.services import person_save
 
 COLUMNS = [
-    Column("账号", required=True, note="登录名：字母、数字或 @ . + - _；已有该账号的人员将被更新。", example="zhang_wei"),
+    Column("账号", required=True, note="登录名，不含空格；已有该账号的人员将被更新。", example="zhang_wei"),
     Column("姓名", required=True, example="张伟"),
     Column("所属区域", note="街道、社区、村或网格的名称；与所属部门只填一个。", example="头格社区第1网格"),
     Column("所属部门", note="部门名称；与所属区域只填一个。", example=""),
@@ -66,7 +66,7 @@ class PersonImporter(Importer):
                 failed = True
                 return None
 
-        roles = read("角色", lambda t: [parse_choice(r, Role, _("角色")) for r in split_list(t)]) or []
+        roles = read("角色", lambda t: [parse_choice(r, Role, "角色") for r in split_list(t)]) or []
         region = read("所属区域", self.regions.find)
         department = read("所属部门", self.departments.find)
         if failed:
@@ -98,7 +98,11 @@ class PersonImporter(Importer):
         outcome.done(row, f"{person.name}（{person.username}）", Action.CREATE if created else Action.UPDATE)
 
     def finish(self, outcome: Outcome) -> None:
-        if self.new_accounts:
+        if self.new_accounts and self.dry_run:
+            outcome.notices.append(
+                _("将新建 %(n)s 个账号；导入后需由管理员在后台为其设置初始密码。") % {"n": self.new_accounts}
+            )
+        elif self.new_accounts:
             outcome.notices.append(
                 _("%(n)s 个新账号还没有密码：请管理员在后台为其设置初始密码后再通知本人登录。")
                 % {"n": self.new_accounts}

@@ -90,10 +90,10 @@ class TargetImporter(Importer):
             outcome.fail(row, "名称", _("请填写名称。"))
             failed = True
         fields["kind"] = read(
-            "类型", lambda t: parse_choice(t, TargetKind, _("类型")) if t else _missing("类型")
+            "类型", lambda t: parse_choice(t, TargetKind, "类型") if t else _missing("类型")
         )
         fields["credit_code"] = normalize_credit_code(row.get("统一社会信用代码")) or None
-        fields["industry"] = read("行业", lambda t: parse_choice(t, Industry, _("行业")) if t else "")
+        fields["industry"] = read("行业", lambda t: parse_choice(t, Industry, "行业") if t else "")
         fields["region"] = read("所属区域", lambda t: self.regions.find(t) if t else _missing("所属区域"))
         fields["grid"] = read("网格", lambda t: self.grids.find(t, kinds=[RegionKind.GRID]) if t else None)
         fields["is_key"] = read("重点企业", parse_yes_no)

@@ -112,7 +112,7 @@ class VisitImporter(Importer):
             return lambda text: [parse(part) for part in split_list(text)]
 
         visited_at = read("走访时间", parse_moment)
-        form = read("走访形式", lambda t: parse_choice(t, VisitForm, _("走访形式")))
+        form = read("走访形式", lambda t: parse_choice(t, VisitForm, "走访形式"))
         targets = read("走访对象", each(self.targets.find), [])
         recorder = read("记录人账号", self.people.find)
         visitors = read("走访人员账号", each(self.people.find), [])

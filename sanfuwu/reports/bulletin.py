@@ -100,7 +100,10 @@ def _movement(places: int | None) -> str:
 
 
 def _period_name(start: date, end: date) -> str:
-    if start.month == end.month and start.year == end.year:
+    if (end - start).days == 6 and start.weekday() == 0:
+        year, week, _ = start.isocalendar()
+        return f"{year}年第{week}周（{start.month}月{start.day}日至{end.month}月{end.day}日）"
+    if start.month == end.month and start.year == end.year and start.day == 1:
         return f"{start.year}年{start.month}月"
     if start.year == end.year and start.month == 1 and end.month == 12:
         return f"{start.year}年"
@@ -119,7 +122,8 @@ def bulletin_document(figures: Figures, board: Board | None, *, issuer: str) -> 
     _paragraph(
         doc, f"{unit}“三服务”工作通报", font=TITLE, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False
     )
-    _paragraph(doc, f"（{period}）", font=BODY, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    subtitle = period if "（" in period else f"（{period}）"
+    _paragraph(doc, subtitle, font=BODY, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _paragraph(doc, "", indent=False)
     _paragraph(doc, f"现将{period}{unit}“三服务”工作情况通报如下：")
 
@@ -139,11 +143,13 @@ def bulletin_document(figures: Figures, board: Board | None, *, issuer: str) -> 
 
     _paragraph(doc, "二、部门办理情况", font=HEADING)
     if figures.departments:
-        header = ["部门", "交办", "已签收", "期限内应办结", "按期办结", "满意率"]
+        header = ["部门", "交办", "按时签收", "期限内应办结", "按期办结", "满意率"]
         _table(doc, header, widths=[4.0, 2.2, 2.4, 3.2, 2.4, 2.4], rows=[
             [d.name, str(d.dispatched), str(d.accepted), str(d.due), str(d.on_time), _percent(d.satisfaction)]
             for d in figures.departments
         ])  # fmt: skip
+        _paragraph(doc, "注：按时签收指交办后次一工作日内签收；期限内应办结指办理期限在本期内的问题，按期办结指其中"
+                        "在期限内办结的；满意率为本期回访中满意和基本满意所占比例。", size=12)  # fmt: skip
     else:
         _paragraph(doc, "本期无交办问题。")
 

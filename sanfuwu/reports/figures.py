@@ -9,8 +9,9 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from sanfuwu.issues.models import RUNNING_STATUSES, Issue, IssueEvent, Rating, Status, Tier
+from sanfuwu.issues.models import RUNNING_STATUSES, Assignment, Issue, IssueEvent, Rating, Status, Tier
 from sanfuwu.orgs.models import Region
+from sanfuwu.scoring.measures import accepted_in_time
 from sanfuwu.visits.coverage import coverage
 from sanfuwu.visits.models import Pairing
 
@@ -29,7 +30,7 @@ class TierLine:
 class DepartmentLine:
     name: str
     dispatched: int
-    accepted: int
+    accepted: int  # by the end of the next working day, as the horse race's response rate counts
     due: int
     on_time: int
     rated: int
@@ -94,13 +95,13 @@ def bulletin_figures(unit: Region, start: date, end: date) -> Figures:
             name, {"dispatched": 0, "accepted": 0, "due": 0, "on_time": 0, "rated": 0, "pleased": 0}
         )
 
-    dispatched = territory.filter(
-        dispatched_at__gte=since, dispatched_at__lt=until, lead_department__isnull=False
+    # Every handover counts, a later return included: what each department was given to do.
+    handed = Assignment.objects.filter(
+        is_lead=True, dispatched_at__gte=since, dispatched_at__lt=until, issue__in=territory
     )
-    for row in dispatched.values("lead_department__name").annotate(
-        n=Count("id"), ok=Count("id", filter=Q(accepted_at__isnull=False))
-    ):
-        line(row["lead_department__name"]).update(dispatched=row["n"], accepted=row["ok"])
+    in_time = accepted_in_time(start, end) or Q(pk__in=[])
+    for row in handed.values("department__name").annotate(n=Count("id"), ok=Count("id", filter=in_time)):
+        line(row["department__name"]).update(dispatched=row["n"], accepted=row["ok"])
     due = territory.filter(due_date__gte=start, due_date__lte=end, lead_department__isnull=False)
     for issue in due.values("lead_department__name", "due_date", "resolved_at"):
         entry = line(issue["lead_department__name"])

@@ -71,9 +71,9 @@ def _collect(rows: QuerySet[Any], key: Callable[[Any], Any]) -> dict[Any, Measur
     return result
 
 
-def response(league: str, start: date, end: date) -> dict[Any, Measure]:
-    """响应率: lead assignments dispatched in the period and accepted by the end of the next working day."""
-    since, until = _bounds(start, end)
+def accepted_in_time(start: date, end: date) -> Q | None:
+    """Lead assignments dispatched on a day of the period and accepted by the end of the next
+    working day; None when a year of the period has no working-day calendar yet."""
     tz = timezone.get_current_timezone()
     try:
         calendar = WorkCalendar(start, end + timedelta(days=40))
@@ -85,7 +85,7 @@ def response(league: str, start: date, end: date) -> dict[Any, Measure]:
                 following += timedelta(days=1)
             limits[day] = datetime.combine(following + timedelta(days=1), time.min, tz)
     except UnknownYearError:
-        return {}
+        return None
     in_time = Q(pk__in=[])
     for day, limit in limits.items():
         day_start = datetime.combine(day, time.min, tz)
@@ -94,6 +94,15 @@ def response(league: str, start: date, end: date) -> dict[Any, Measure]:
             dispatched_at__lt=day_start + timedelta(days=1),
             accepted_at__lt=limit,
         )
+    return in_time
+
+
+def response(league: str, start: date, end: date) -> dict[Any, Measure]:
+    """响应率: lead assignments dispatched in the period and accepted by the end of the next working day."""
+    since, until = _bounds(start, end)
+    in_time = accepted_in_time(start, end)
+    if in_time is None:
+        return {}
     qs = Assignment.objects.filter(is_lead=True, dispatched_at__gte=since, dispatched_at__lt=until)
     if league == League.DEPARTMENT:
         grouped, key = qs.values(unit=F("department_id")), (lambda k: k)

@@ -167,6 +167,8 @@ def visit_record(
 
 def pairing_check(pairing: Pairing, *, actor: Person) -> None:
     scope = scope_of(actor)
+    if pairing.ends_on is not None and pairing.starts_on and pairing.ends_on < pairing.starts_on:
+        raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
     if not targets_visible_to(actor).filter(pk=pairing.target_id).exists():
         raise ValidationError({"target": _("该联系对象不在您的管辖范围内。")})
     if pairing.person is not None and not (scope.everything or scope.covers(pairing.person.region)):

@@ -51,7 +51,7 @@ def run_rows(
     return run(kind, workbook(header_of(kind), [row_of(kind, **r) for r in rows]), actor, dry_run=dry_run)
 
 
-def export_bytes(kind: str, person: Person, **params: str) -> bytes:
+def export_bytes(kind: str, person: Person, /, **params: str) -> bytes:
     query = QueryDict(mutable=True)
     for key, value in params.items():
         query[key] = value
@@ -67,7 +67,7 @@ def sheet_rows(data: bytes, sheet: int = 0) -> list[list[str]]:
     ]
 
 
-def exported(kind: str, person: Person, **params: str) -> list[list[str]]:
+def exported(kind: str, person: Person, /, **params: str) -> list[list[str]]:
     return sheet_rows(export_bytes(kind, person, **params))
 
 

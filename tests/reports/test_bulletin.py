@@ -3,50 +3,60 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, time
+from datetime import date
 from itertools import count
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from docx import Document
 from docx.oxml.ns import qn
 
-from sanfuwu.issues.models import Issue, Status, Tier
 from sanfuwu.orgs.models import Category
+from sanfuwu.people.models import Person
 from sanfuwu.reports.bulletin import bulletin_document
 from sanfuwu.reports.figures import bulletin_figures
 from tests.conftest import World, client_for
+from tests.imports.helpers import run_rows
 
 pytestmark = pytest.mark.django_db
 BEIJING = ZoneInfo("Asia/Shanghai")
 numbers = count(1)
 
 
+def ledger_row(n: int, tier: str, status: str) -> dict[str, object]:
+    """One line of a street's problem ledger for October 2025, as a clerk keeps it in Excel."""
+    row: dict[str, object] = {
+        "编号": f"XS-2025-{n:04d}", "标题": "企业门前道路破损", "问题描述": "企业反映门前道路破损，货车进出困难。",
+        "来源": "走访", "事项分类": "道路交通", "办理类型": tier, "所属区域": "头格第1网格", "状态": status,
+        "登记时间": "2025-10-15 10:00",
+    }  # fmt: skip
+    if tier == "已经办":
+        row.update({"办理结果": "现场协调施工单位修补。"})
+        return row
+    row.update({"主办部门": "建设局", "交办时间": "2025-10-15 11:00", "签收时间": "2025-10-15 14:00",
+                "办理期限": "2025-10-17" if tier == "立刻办" else "2025-10-31"})  # fmt: skip
+    if status in ("已办结", "已销号"):
+        row.update({"办结时间": "2025-10-16 16:00", "办理结果": "已修补破损路面。"})
+    if status == "已销号":
+        row.update({"答复内容": "您反映的路面破损已修复。", "回访评价": "满意", "回访时间": "2025-10-17 09:00",
+                    "销号时间": "2025-10-17 10:00"})  # fmt: skip
+    return row
+
+
 @pytest.fixture
-def seed_004(world: World) -> None:
-    """Seed 004's month: 35 已经办; 27 立刻办 of which 25 done; 16 限期办 of which 9 done."""
-    road = Category.objects.create(code="road", name="道路交通", default_department=world.jianshe)
-    at = datetime.combine(date(2025, 10, 15), time(10), BEIJING)
-
-    def make(tier: str, status: str, n: int) -> None:
-        for _ in range(n):
-            done = status == Status.RESOLVED
-            Issue.objects.create(
-                number=f"WT-S-{next(numbers):05d}", title="企业门前道路破损", description="测试", source="visit",
-                category=road, region=world.touge_grid, tier=tier, status=status, registered_at=at,
-                lead_department=None if tier == Tier.DONE else world.jianshe, resolved_at=at if done else None,
-                dispatched_at=None if tier == Tier.DONE else at,
-                resolution="已办结" if done else "",
-            )  # fmt: skip
-
-    make(Tier.DONE, Status.RESOLVED, 35)
-    make(Tier.IMMEDIATE, Status.RESOLVED, 25)
-    make(Tier.IMMEDIATE, Status.IN_PROGRESS, 2)
-    make(Tier.DEADLINE, Status.RESOLVED, 9)
-    make(Tier.DEADLINE, Status.IN_PROGRESS, 7)
+def seed_004(world: World, admin_person: Person) -> None:
+    """Seed 004's month, imported from a ledger workbook: 35 已经办; 27 立刻办 of which 25 done;
+    16 限期办 of which 9 done (some of the done ones struck off, some only resolved)."""
+    Category.objects.create(code="road", name="道路交通", default_department=world.jianshe)
+    plan = [("已经办", "已办结", 35), ("立刻办", "已办结", 20), ("立刻办", "已销号", 5), ("立刻办", "办理中", 2),
+            ("限期办", "已办结", 5), ("限期办", "已销号", 4), ("限期办", "办理中", 7)]  # fmt: skip
+    numbers = count(1)
+    rows = [ledger_row(next(numbers), tier, status) for tier, status, n in plan for _ in range(n)]
+    outcome = run_rows("issues", rows, admin_person)
+    assert outcome.errors == [] and outcome.created == 78
 
 
 def text_of(data: bytes) -> str:
@@ -106,3 +116,36 @@ def test_the_command_line_writes_a_bulletin(world: World, seed_004: None, tmp_pa
     out = tmp_path / "通报.docx"
     call_command("bulletin", str(out), "--unit", "下沙街道", "--period", "2025-10", stdout=io.StringIO())
     assert "已经办35件" in text_of(out.read_bytes())
+
+
+def test_a_weekly_bulletin_covers_monday_to_sunday(world: World, seed_004: None, leader, tmp_path) -> None:
+    # 2025-10-15 lies in ISO week 42 (13 to 19 October); the week before has nothing.
+    text = text_of(client_for(leader).get(reverse("race:bulletin"), {"week": "2025-W42"}).getvalue())
+    assert "2025年第42周（10月13日至10月19日）" in text and "共收集问题78件，已解决69件" in text
+    out = tmp_path / "周报.docx"
+    call_command("bulletin", str(out), "--unit", "下沙街道", "--period", "2025-W41", stdout=io.StringIO())
+    assert "共收集问题0件" in text_of(out.read_bytes())
+    with pytest.raises(CommandError, match="YYYY-Www"):
+        call_command("bulletin", str(out), "--period", "2025-W60", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("bulletin", str(out), "--period", "2025-13", stdout=io.StringIO())
+
+
+def test_the_department_table_counts_handovers_accepted_in_time_on_time_and_satisfied(
+    world: World, seed_004: None
+) -> None:
+    document = Document(io.BytesIO(bulletin_document(
+        bulletin_figures(world.xiasha, date(2025, 10, 1), date(2025, 10, 31)), None, issuer="办公室"
+    )))  # fmt: skip
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells] == [
+        "部门",
+        "交办",
+        "按时签收",
+        "期限内应办结",
+        "按期办结",
+        "满意率",
+    ]
+    # 43 handed to 建设局 on Wednesday 15 October, all accepted the same afternoon; all due in October,
+    # the 34 resolved on the 16th on time; nine return visits, all 满意.
+    assert [c.text for c in table.rows[1].cells] == ["建设局", "43", "43", "43", "34", "100.0%"]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanfuwu.core.periods import SPANS, previous_span, span_bounds
+from sanfuwu.core.periods import SPANS, previous_span, span_bounds, week_bounds, week_name
 from sanfuwu.issues.selectors import issues_visible_to
 from sanfuwu.orgs.models import Region, RegionKind
 from sanfuwu.people.models import Person, Role
@@ -165,6 +165,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "data": data, "boards": [(b, [(s, b.name(s.unit)) for s in b.standings]) for b in boards],
         "span": span, "spans": SPANS.items(), "month": month, "start": start, "end": end,
+        "last_week": week_name(week_bounds(None, timezone.localdate())[0]),
         "regions": regions if not person.department_id or scope.everything else [], "region": region,
         "own_department": person.department if person.department_id and not scope.everything else None,
     }  # fmt: skip
@@ -265,9 +266,15 @@ def review_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(Role.LEADER, Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER)
 def bulletin(request: HttpRequest) -> FileResponse:
-    """通报 for the chosen period and the reader's territory (or a street of it), as Word."""
+    """通报 for the chosen week (week=2025-W42) or period, for the reader's territory (or a street of
+    it), as Word."""
     person = person_of(request)
-    span, _month, start, end = period_of(request)
+    if "week" in request.GET:
+        start, end = week_bounds(request.GET.get("week"), timezone.localdate())
+        previous = (start - timedelta(days=7), end - timedelta(days=7))
+    else:
+        span, _month, start, end = period_of(request)
+        previous = previous_span(span, start)
     scope = scope_of(person)
     raw_region = request.GET.get("region", "")
     unit = scope.regions().filter(pk=int(raw_region)).first() if raw_region.isdigit() else None
@@ -277,11 +284,12 @@ def bulletin(request: HttpRequest) -> FileResponse:
         )
     if unit is None:
         raise Http404("没有可通报的区域")
-    board = league_board(League.TERRITORY, start, end, previous=previous_span(span, start))
+    board = league_board(League.TERRITORY, start, end, previous=previous)
     data = bulletin_document(
         bulletin_figures(unit, start, end),
         board,
         issuer=f"{unit.name}“三服务”工作领导小组办公室",
     )
-    name = f"{unit.name}三服务工作通报-{start:%Y%m}.docx"
+    label = week_name(start) if "week" in request.GET else f"{start:%Y%m}"
+    name = f"{unit.name}三服务工作通报-{label}.docx"
     return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type=DOCX)
