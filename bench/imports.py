@@ -61,7 +61,8 @@ def ledger_rows(n: int) -> list[list[str]]:
         row = dict.fromkeys(header, "")
         row.update({
             "编号": f"TZ-{i + 1:07d}", "标题": f"企业反映第{i % 97 + 1}号路段路面破损",
-            "问题描述": "企业反映门前道路破损严重，货车进出困难，希望尽快修复。" * 2, "来源": rng.choice(["走访", "热线", "网上诉求"]),
+            "问题描述": "企业反映门前道路破损严重，货车进出困难，希望尽快修复。" * 2,
+            "来源": rng.choice(["走访", "热线", "网上诉求"]),
             "事项分类": rng.choice(categories), "办理类型": tier, "所属区域": rng.choice(grids), "联系对象": firm[0],
             "统一社会信用代码": firm[1], "反映人": "王先生", "反映人电话": f"138{rng.randint(10000000, 99999999)}",
             "状态": status, "登记时间": f"{registered:%Y-%m-%d %H:%M}",
@@ -82,8 +83,9 @@ def ledger_rows(n: int) -> list[list[str]]:
                 )
                 if status == "已销号":
                     rated = resolved + timedelta(days=1)
+                    closed = rated + timedelta(hours=2)
                     row.update({"答复内容": "您反映的路面破损问题已修复。", "回访评价": rng.choice(["满意", "满意", "基本满意"]),
-                                "回访时间": f"{rated:%Y-%m-%d %H:%M}", "销号时间": f"{rated + timedelta(hours=2):%Y-%m-%d %H:%M}"})  # fmt: skip
+                                "回访时间": f"{rated:%Y-%m-%d %H:%M}", "销号时间": f"{closed:%Y-%m-%d %H:%M}"})  # fmt: skip
         if status == "已作废":
             row["作废原因"] = "重复登记。"
         rows.append([row[h] for h in header])

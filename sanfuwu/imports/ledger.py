@@ -223,8 +223,8 @@ class LedgerImporter(Importer):
             region=read("所属区域", self.regions.find, required=True),
             status=read("状态", lambda t: parse_choice(t, Status, "状态"), required=True),
             registered_at=read("登记时间", parse_moment, required=True),
-            target=read("联系对象", lambda t: self.targets.find_by(t, row.get("统一社会信用代码")))
-            or read("统一社会信用代码", lambda t: self.targets.find_by("", t)),
+            target=read("统一社会信用代码", lambda t: self.targets.find_by(row.get("联系对象"), t))
+            if row.get("统一社会信用代码") else read("联系对象", self.targets.find),
             raiser_name=row.get("反映人"), raiser_phone=row.get("反映人电话"),
             visit=read("来源走访编号", visit), registrar=read("登记人账号", self.people.find),
             lead=read("主办部门", self.departments.find),

@@ -24,7 +24,8 @@ from sanfuwu.visits.models import Policy, Visit, VisitForm
 from sanfuwu.visits.services import visit_record
 
 COLUMNS = [
-    Column("走访编号", note="如 ZF-2025-000123；空白则自动编号。已有该编号的记录将被跳过。", example=""),
+    Column("走访编号", note="如 ZF-2025-000123；空白则自动编号。已有该编号的记录将被跳过。", example="",
+           max_length=20),
     Column("走访时间", required=True, note="如 2025-10-08 09:30。", example="2025-10-08 09:30"),
     Column("走访形式", required=True, note="实地走访、座谈、电话或视频。", example="实地走访"),
     Column("走访对象", required=True, note="联系对象名称或统一社会信用代码，多个用顿号分隔。",
@@ -50,7 +51,8 @@ def target_label(target: Target, repeated_names: set[str]) -> str:
 
 
 def export_row(visit: Visit, regions: RegionNames, repeated_names: set[str]) -> list[str]:
-    targets = sorted(visit.targets.all(), key=lambda t: (t.name, t.pk))
+    # In the order they were recorded: the first one gives the visit its region, here and on import.
+    targets = [vt.target for vt in sorted(visit.visit_targets.all(), key=lambda vt: vt.pk)]
     visitors = sorted(visit.visitors.all(), key=lambda p: p.username)
     return [
         visit.number, moment_text(visit.visited_at), visit.get_form_display(),

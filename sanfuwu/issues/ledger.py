@@ -44,6 +44,8 @@ DISPATCHED = frozenset(
 )
 ACCEPTED = frozenset({Status.IN_PROGRESS, Status.LONG_TERM, Status.RESOLVED, Status.CLOSED})
 REOPENABLE = frozenset({Status.IN_PROGRESS, Status.LONG_TERM, Status.RESOLVED, Status.VOID})
+# A problem solved on the spot and rated 不满意 goes back to the dispatcher to be handed over.
+REOPENABLE_DONE = frozenset({Status.REGISTERED, Status.VOID})
 
 
 @dataclass
@@ -123,7 +125,9 @@ def ledger_problems(entry: LedgerEntry, *, now: datetime | None = None) -> dict[
             problems.setdefault(name, message)
 
     if entry.tier == Tier.DONE:
-        if entry.status not in (Status.RESOLVED, Status.CLOSED, Status.VOID):
+        if entry.status not in (Status.RESOLVED, Status.CLOSED, Status.VOID) and not (
+            entry.reopened and entry.status in REOPENABLE_DONE
+        ):
             problems["status"] = _("已经办的问题现场已解决，状态应为已办结、已销号或已作废。")
         refuse("lead", entry.lead, _("已经办的问题现场已解决，不填主办部门。"))
         refuse("dispatched_at", entry.dispatched_at, _("已经办的问题没有交办，不填交办时间。"))
@@ -158,6 +162,12 @@ def ledger_problems(entry: LedgerEntry, *, now: datetime | None = None) -> dict[
         need("return_reason", entry.return_reason, _("已退回的问题请填写退回原因。"))
     else:
         refuse("return_reason", entry.return_reason, _("只有已退回的问题填写退回原因。"))
+    if entry.tier != Tier.DONE and (entry.finished or entry.reopened) and not entry.accepted:
+        # A department resolves what it has signed for; a voided row must say it got that far.
+        if not entry.dispatched:
+            problems.setdefault("dispatched_at", _("办结前须先交办：请填写主办部门和交办时间。"))
+        else:
+            problems.setdefault("accepted_at", _("办结前须先签收：请填写签收时间。"))
     if entry.finished or entry.tier == Tier.DONE:
         need("resolution", entry.resolution, _("已办结的问题请填写办理结果。"))
         if entry.tier != Tier.DONE:
@@ -174,7 +184,9 @@ def ledger_problems(entry: LedgerEntry, *, now: datetime | None = None) -> dict[
     else:
         refuse("closed_at", entry.closed_at, _("只有已销号的问题填写销号时间。"))
     if entry.reopened:
-        if entry.tier == Tier.DONE or entry.status not in REOPENABLE:
+        if entry.tier == Tier.DONE and entry.status not in REOPENABLE_DONE:
+            problems.setdefault("rating", _("已经办的问题回访不满意后退回重新交办，状态应为已登记或已作废。"))
+        elif entry.tier != Tier.DONE and entry.status not in REOPENABLE:
             problems.setdefault(
                 "rating", _("回访不满意的问题会退回重办，状态应为办理中、长效办理、已办结或已作废。")
             )
@@ -329,13 +341,15 @@ def ledger_history(
                  {"supervised": True, "supervision_level": entry.supervision_level})  # fmt: skip
     if entry.reopened and entry.rated_at is not None:
         # The answer that was turned down: resolved, answered and rated 不满意 at the return visit.
-        first = UNRECORDED if entry.finished else entry.resolution or UNRECORDED
-        h.record(entry.rated_at, Action.RESOLVE, Status.RESOLVED, {"resolution": first, "resolved_at": entry.rated_at},
-                 first)  # fmt: skip
-        h.record(h.last, Action.FEEDBACK, Status.RESOLVED, {"feedback": UNRECORDED}, UNRECORDED)
-        h.record(h.last, Action.RATE, Status.IN_PROGRESS,
+        if entry.tier != Tier.DONE:
+            first = UNRECORDED if entry.finished else entry.resolution or UNRECORDED
+            h.record(entry.rated_at, Action.RESOLVE, Status.RESOLVED,
+                     {"resolution": first, "resolved_at": entry.rated_at}, first)  # fmt: skip
+        h.record(entry.rated_at, Action.FEEDBACK, Status.RESOLVED, {"feedback": UNRECORDED}, UNRECORDED)
+        back = Status.REGISTERED if entry.tier == Tier.DONE else Status.IN_PROGRESS
+        h.record(h.last, Action.RATE, back,
                  {"rating": entry.rating, "feedback": "", "resolved_at": None, "reopen_count": 1},
-                 f"{Rating(entry.rating).label}，重办。")  # fmt: skip
+                 f"{Rating(entry.rating).label}，{'退回重新交办' if back == Status.REGISTERED else '重办'}。")  # fmt: skip
         if entry.long_term_plan and entry.status == Status.LONG_TERM:
             _make_long_term(h, entry, h.last)
     if entry.finished and entry.tier != Tier.DONE and entry.resolved_at is not None:

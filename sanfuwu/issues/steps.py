@@ -222,13 +222,16 @@ def rate(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
     extra = str(p.get("note") or "").strip()
     note = str(Rating(rating).label) + (f"：{extra}" if extra else "")
     if rating == Rating.UNSATISFIED:
-        # 重办: back to the department; a new result, answer and rating are needed to close.
+        # 重办: back to the department; a new result, answer and rating are needed to close. A
+        # problem solved on the spot (已经办) has no department yet: back to the dispatcher to hand over.
         changes = {
             "rating": rating,
             "feedback": "",
             "resolved_at": None,
             "reopen_count": issue.reopen_count + 1,
         }
+        if issue.lead_department_id is None:
+            return Step(Status.REGISTERED, changes, note=note + _("，退回重新交办。"))
         return Step(Status.IN_PROGRESS, changes, note=note + _("，重办。"))
     return Step(Status.RESOLVED, {"rating": rating}, note=note)
 

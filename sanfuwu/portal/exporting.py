@@ -112,9 +112,9 @@ def visit_export(person: Person, params: QueryDict) -> Export:
         )
     if params.get("mine"):
         qs = qs.filter(Q(recorded_by=person) | Q(visitors=person)).distinct()
-    qs = qs.prefetch_related("targets", "visitors", "departments", "policies", "issues").order_by(
-        "visited_at", "id"
-    )
+    qs = qs.prefetch_related(
+        "visit_targets__target", "visitors", "departments", "policies", "issues"
+    ).order_by("visited_at", "id")
     regions = RegionNames()
     repeated = _repeated_target_names()
     rows = (visits.export_row(v, regions, repeated) for v in qs.iterator(chunk_size=500))
@@ -253,7 +253,8 @@ def coverage_export(person: Person, params: QueryDict) -> Export:
                 r.last_visit.isoformat() if r.last_visit else "", r.pending.end.isoformat() if r.pending else "",
             ]  # fmt: skip
 
-    level = str(data["level_label"])
+    with translation.override("zh-hans"):
+        level = str(data["level_label"])
     span = f"{data['start']:%Y%m%d}-{data['end']:%Y%m%d}"
     return Export(
         f"走访覆盖-{span}.xlsx",
