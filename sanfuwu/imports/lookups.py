@@ -157,5 +157,10 @@ class Targets:
                 raise CellProblem(
                     _("没有找到您管辖范围内统一社会信用代码为 %(c)s 的联系对象。") % {"c": code}
                 )
+            if name and name.strip() != target.name:
+                raise CellProblem(
+                    _("统一社会信用代码 %(c)s 是“%(n)s”的，与所填联系对象不符。")
+                    % {"c": code, "n": target.name}
+                )
             return target
         return self.find(name)

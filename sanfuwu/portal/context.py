@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from sanfuwu.imports.kinds import kinds_for
 from sanfuwu.portal.access import VISIT_RECORDERS
 from sanfuwu.portal.nav import nav_for
 
@@ -22,4 +23,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_entries": entries,
         "nav_section": section,
         "may_record_visits": user.is_superuser or user.has_role(*VISIT_RECORDERS),
+        # What the reader may import, so that a list offers its import next to its export.
+        "may_import": {kind.key for kind in kinds_for(user)},
     }

@@ -798,3 +798,17 @@ def test_admins_and_dispatchers_may_import_the_ledger_and_others_may_not(
     kind = KINDS[KIND]
     assert kind.allowed(admin_person) and kind.allowed(xiasha_dispatcher)
     assert not kind.allowed(grid_worker) and not kind.allowed(handler)
+
+
+def test_a_credit_code_must_belong_to_the_target_named_beside_it(
+    world: World, admin_person: Person, ready: None
+) -> None:
+    row = ledger_row(
+        world, "WT-2025-000901", 联系对象="下沙星辰制药有限公司", 统一社会信用代码=world.park_firm.credit_code
+    )
+    outcome = run_rows(KIND, [row], admin_person)
+    assert (
+        problems(outcome) == {(2, "统一社会信用代码")}
+        and "医药港康瑞生物科技有限公司" in outcome.errors[0].message
+    )
+    assert not Issue.objects.exists()

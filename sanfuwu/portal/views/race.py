@@ -134,7 +134,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     board = league_board(league, start, end, previous=previous_span(span, start))
     context = {
         "board": board, "rows": _rows(person, board), "league": league, "leagues": League.choices,
-        "span": span, "spans": SPANS.items(), "month": month,
+        "span": span, "spans": SPANS.items(), "month": month, "start": start,
         "red": [(s, board.name(s.unit)) for s in board.red], "black": [(s, board.name(s.unit)) for s in board.black],
     }  # fmt: skip
     return render(request, "race/ranking.html", context)

@@ -1,9 +1,8 @@
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from sanfuwu.imports.kinds import KINDS
 from sanfuwu.imports.models import RunState
@@ -15,9 +14,9 @@ from sanfuwu.people.models import Person
 class ProgressBar:
     """A bar on the terminal, redrawn in place; a line per tenth when the output is a file."""
 
-    def __init__(self, stream: Any) -> None:
-        self.stream, self.started, self.shown = stream, time.monotonic(), -1
-        self.tty = hasattr(stream, "isatty") and stream.isatty()
+    def __init__(self, out: OutputWrapper) -> None:
+        self.out, self.started, self.shown = out, time.monotonic(), -1
+        self.tty = out.isatty()
 
     def __call__(self, done: int, total: int) -> None:
         total = max(total, done, 1)
@@ -26,13 +25,13 @@ class ProgressBar:
         text = f"{share:6.1%} {done:>8,}/{total:,} 行  {done / elapsed:,.0f} 行/秒"
         if self.tty:
             filled = int(share * 30)
-            self.stream.write(f"\r[{'█' * filled}{'·' * (30 - filled)}] {text}")
-            if done >= total:
-                self.stream.write("\n")
-            self.stream.flush()
+            self.out.write(
+                f"\r[{'█' * filled}{'·' * (30 - filled)}] {text}", ending="\n" if done >= total else ""
+            )
+            self.out.flush()
         elif int(share * 10) > self.shown:
             self.shown = int(share * 10)
-            self.stream.write(f"{text}\n")
+            self.out.write(text)
 
 
 class Command(BaseCommand):
@@ -64,7 +63,7 @@ class Command(BaseCommand):
         run = import_run_create(
             actor=actor, kind=kind, filename=path.name, data=data, dry_run=options["dry_run"]
         )
-        bar = None if options["quiet"] else ProgressBar(sys.stderr)
+        bar = None if options["quiet"] else ProgressBar(self.stderr)
         run = import_run_execute(run_id=run.pk, progress=bar)
         if run.state == RunState.REFUSED and run.message:
             raise CommandError(run.message)
