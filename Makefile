@@ -68,3 +68,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench.targets_scope
 	$(BIN)/python -m bench.issue_lists
 	$(BIN)/python -m bench.ranking
+	$(BIN)/python -m bench.imports

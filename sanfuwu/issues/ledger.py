@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanfuwu.core.bulk import objects_insert, rows_insert
 from sanfuwu.issues.models import (
     Assignment,
     AssignmentState,
@@ -233,11 +234,27 @@ def ledger_problems(entry: LedgerEntry, *, now: datetime | None = None) -> dict[
     return problems
 
 
+@dataclass(slots=True)
+class EventRow:
+    """An IssueEvent to be written, without the cost of a model instance (a ledger has many)."""
+
+    seq: int
+    action: str
+    at: datetime
+    from_status: str
+    to_status: str
+    note: str
+    changes: dict[str, Any]
+
+
+EVENT_COLUMNS = ["issue", "seq", "action", "actor", "at", "from_status", "to_status", "note", "changes"]
+
+
 @dataclass
 class History:
     issue: Issue
     actor: Person
-    events: list[IssueEvent] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
     checklist: list[ChecklistItem] = field(default_factory=list)
 
@@ -249,8 +266,8 @@ class History:
         at = max(at, self.last) if self.events else at  # events never run backwards
         seq = len(self.events) + 1
         self.events.append(
-            IssueEvent(seq=seq, action=action, actor=self.actor, at=at, from_status=self.issue.status if seq > 1 else "",
-                       to_status=to, note=note, changes={k: jsonable(v) for k, v in changes.items()})
+            EventRow(seq=seq, action=action, at=at, from_status=self.issue.status if seq > 1 else "", to_status=to,
+                     note=note, changes={k: jsonable(v) for k, v in changes.items()})
         )  # fmt: skip
         for key, value in changes.items():
             setattr(self.issue, key, value)
@@ -372,22 +389,30 @@ def ledger_history(
     return h
 
 
-def ledger_write(histories: list[History]) -> list[Issue]:
+def ledger_write(histories: list[History]) -> None:
     """Write the issues and everything they carry, in bulk: a few statements per batch of rows."""
-    issues = Issue.objects.bulk_create([h.issue for h in histories])
-    events: list[IssueEvent] = []
+    objects_insert(Issue, [h.issue for h in histories])
+    ids = dict(
+        Issue.objects.filter(number__in=[h.issue.number for h in histories]).values_list("number", "id")
+    )
+    events: list[tuple[Any, ...]] = []
     assignments: list[Assignment] = []
     checklist: list[ChecklistItem] = []
-    for h, issue in zip(histories, issues, strict=True):
-        for part in [*h.events, *h.assignments, *h.checklist]:
-            part.issue = issue  # type: ignore[attr-defined]
-        events += h.events
+    for h in histories:
+        issue_id, actor = ids[h.issue.number], h.actor.pk
+        events += [
+            (issue_id, e.seq, e.action, actor, e.at, e.from_status, e.to_status, e.note, e.changes)
+            for e in h.events
+        ]
+        for assignment in h.assignments:
+            assignment.issue_id = issue_id
+        for item in h.checklist:
+            item.issue_id = issue_id
         assignments += h.assignments
         checklist += h.checklist
-    IssueEvent.objects.bulk_create(events, batch_size=2000)
-    Assignment.objects.bulk_create(assignments, batch_size=2000)
-    ChecklistItem.objects.bulk_create(checklist, batch_size=2000)
-    return issues
+    rows_insert(IssueEvent, EVENT_COLUMNS, events)
+    objects_insert(Assignment, assignments)
+    objects_insert(ChecklistItem, checklist)
 
 
 def numbers_taken(numbers: list[str]) -> QuerySet[Issue, str]:

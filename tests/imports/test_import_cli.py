@@ -21,17 +21,11 @@ pytestmark = pytest.mark.django_db
 
 
 def firms(n: int, start: int = 0) -> bytes:
-    rows = [
-        row_of(
-            "targets",
-            名称=f"命令行企业{i}",
-            类型="企业",
-            统一社会信用代码=make_code(f"330114MA2CL{i:04d}"),
-            行业="生物医药",
-            所属区域="下沙街道",
-        )  # fmt: skip
-        for i in range(start, start + n)
-    ]
+    rows = []
+    for i in range(start, start + n):
+        code = make_code(f"330114MA2CL{i:04d}")
+        rows.append(row_of("targets", 名称=f"命令行企业{i}", 类型="企业", 统一社会信用代码=code, 行业="生物医药",
+                           所属区域="下沙街道"))  # fmt: skip
     return workbook(header_of("targets"), rows)
 
 
