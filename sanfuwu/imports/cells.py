@@ -96,6 +96,18 @@ def _choice_texts(choices: type[models.TextChoices]) -> dict[str, str]:
     return {**{str(v): str(v) for v in choices.values}, **texts}
 
 
+@functools.cache
+def _choice_labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    with translation.override("zh-hans"):
+        return {str(value): str(label) for value, label in choices.choices}
+
+
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The Chinese label a file writes for a stored value ("" for none), without Django's per-call
+    lookup of the field's choices, which costs more than the rest of an export row."""
+    return _choice_labels(choices).get(value, value) if value else ""
+
+
 def parse_choice(text: str, choices: type[models.TextChoices], what: str) -> str:
     """A choice by its Chinese label, as the export writes it (the stored value works too)."""
     found = _choice_texts(choices).get(text)

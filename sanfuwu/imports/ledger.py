@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from sanfuwu.core.numbering import numbers_reserve
 from sanfuwu.imports.cells import (
     CellProblem,
+    choice_label,
     date_text,
     join_list,
     moment_text,
@@ -105,16 +106,16 @@ def export_row(issue: Issue, extra: dict[str, Any], regions: RegionNames, show_r
     the last return visit and the return reason, which live in other tables."""
     lead = issue.lead_department or extra.get("returned_by")
     return [
-        issue.number, issue.title, issue.description, issue.get_source_display(), issue.category.name,
-        issue.get_tier_display(), regions.label(issue.region), issue.target.name if issue.target else "",
+        issue.number, issue.title, issue.description, choice_label(Source, issue.source), issue.category.name,
+        choice_label(Tier, issue.tier), regions.label(issue.region), issue.target.name if issue.target else "",
         (issue.target.credit_code or "") if issue.target else "",
         issue.raiser_name if show_raiser else "", issue.raiser_phone if show_raiser else "",
         issue.visit.number if issue.visit else "", issue.registered_by.username if issue.registered_by else "",
-        issue.get_status_display(), moment_text(issue.registered_at), lead.name if lead else "",
+        choice_label(Status, issue.status), moment_text(issue.registered_at), lead.name if lead else "",
         join_list(extra.get("co", [])), moment_text(issue.dispatched_at), date_text(issue.due_date),
         moment_text(issue.accepted_at), issue.long_term_plan, moment_text(issue.resolved_at), issue.resolution,
-        issue.feedback, issue.get_rating_display(), moment_text(extra.get("rated_at")), moment_text(issue.closed_at),
-        issue.get_supervision_level_display() if issue.supervised else "",
+        issue.feedback, choice_label(Rating, issue.rating), moment_text(extra.get("rated_at")), moment_text(issue.closed_at),
+        choice_label(SupervisionLevel, issue.supervision_level) if issue.supervised else "",
         extra.get("return_reason", "") if issue.status == Status.RETURNED else "", issue.void_reason,
     ]  # fmt: skip
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sanfuwu.imports.cells import CellProblem, date_text, parse_choice, parse_date
+from sanfuwu.imports.cells import CellProblem, choice_label, date_text, parse_choice, parse_date
 from sanfuwu.imports.engine import Action, Importer, Outcome
 from sanfuwu.imports.lookups import People, RegionNames, Targets, departments
 from sanfuwu.imports.workbook import Column, Row
@@ -42,7 +42,7 @@ def export_row(pairing: Pairing, regions: RegionNames) -> list[str]:
     return [
         target.name, target.credit_code or "", regions.label(target.grid),
         pairing.person.username if pairing.person else "", pairing.person.name if pairing.person else "",
-        pairing.department.name if pairing.department else "", pairing.get_frequency_display(),
+        pairing.department.name if pairing.department else "", choice_label(Frequency, pairing.frequency),
         date_text(pairing.starts_on), date_text(pairing.ends_on),
     ]  # fmt: skip
 

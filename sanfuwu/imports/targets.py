@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sanfuwu.imports.cells import CellProblem, parse_choice, parse_yes_no
+from sanfuwu.imports.cells import CellProblem, choice_label, parse_choice, parse_yes_no
 from sanfuwu.imports.engine import Action, Importer, Outcome
 from sanfuwu.imports.lookups import RegionNames
 from sanfuwu.imports.workbook import Column, Row
@@ -51,8 +51,8 @@ COLUMN_OF = {v: k for k, v in FIELD_OF.items()}
 
 def export_row(target: Target, regions: RegionNames) -> list[str]:
     return [
-        target.name, target.get_kind_display(), target.credit_code or "",
-        target.get_industry_display() if target.industry else "", regions.label(target.region),
+        target.name, choice_label(TargetKind, target.kind), target.credit_code or "",
+        choice_label(Industry, target.industry), regions.label(target.region),
         regions.label(target.grid), "是" if target.is_key else "否", target.address, target.contact_name,
         target.contact_phone,
     ]  # fmt: skip

@@ -13,7 +13,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sanfuwu.imports.cells import CellProblem, join_list, moment_text, parse_choice, parse_moment, split_list
+from sanfuwu.imports.cells import (
+    CellProblem,
+    choice_label,
+    join_list,
+    moment_text,
+    parse_choice,
+    parse_moment,
+    split_list,
+)
 from sanfuwu.imports.engine import Action, Importer, Outcome
 from sanfuwu.imports.lookups import People, RegionNames, Targets, departments
 from sanfuwu.imports.workbook import Column, Row
@@ -55,7 +63,7 @@ def export_row(visit: Visit, regions: RegionNames, repeated_names: set[str]) -> 
     targets = [vt.target for vt in sorted(visit.visit_targets.all(), key=lambda vt: vt.pk)]
     visitors = sorted(visit.visitors.all(), key=lambda p: p.username)
     return [
-        visit.number, moment_text(visit.visited_at), visit.get_form_display(),
+        visit.number, moment_text(visit.visited_at), choice_label(VisitForm, visit.form),
         join_list(target_label(t, repeated_names) for t in targets), regions.label(visit.region),
         visit.recorded_by.username, join_list(p.username for p in visitors), join_list(p.name for p in visitors),
         join_list(sorted(d.name for d in visit.departments.all())), visit.place, visit.met, visit.notes,
