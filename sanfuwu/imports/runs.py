@@ -11,6 +11,7 @@ import io
 import logging
 import time
 from dataclasses import asdict
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -176,3 +177,22 @@ def _finish(run: ImportRun, *, state: str, message: str = "") -> None:
     if upload and state != RunState.CHECKED:
         StoredFile.objects.filter(pk=upload).delete()
     queue.get(_progress_key(run.pk))  # reading without peeking removes it
+
+
+KEEP_CHECKED = timedelta(days=7)
+KEEP_REPORTS = timedelta(days=30)
+
+
+def import_files_forget(*, now: datetime | None = None) -> int:
+    """Uploaded files and marked workbooks hold people's data: a checked file waits a week for its
+    confirmation, a marked workbook a month for its author; the runs themselves stay, as the record."""
+    now = now or timezone.now()
+    stale_uploads = ImportRun.objects.filter(upload__isnull=False, finished_at__lt=now - KEEP_CHECKED)
+    stale_reports = ImportRun.objects.filter(report__isnull=False, finished_at__lt=now - KEEP_REPORTS)
+    files = set(stale_uploads.values_list("upload_id", flat=True)) | set(
+        stale_reports.values_list("report_id", flat=True)
+    )
+    stale_uploads.update(upload=None)
+    stale_reports.update(report=None)
+    deleted, _ = StoredFile.objects.filter(pk__in=files).delete()
+    return deleted

@@ -118,6 +118,9 @@ class TargetImporter(Importer):
                 column = "统一社会信用代码" if code else "名称"
                 outcome.fail(row, column, _("该联系对象已登记在您管辖范围之外，不能通过导入修改。"))
                 continue
+            if existing is not None and all(getattr(existing, k) == v for k, v in fields.items()):
+                outcome.done(row, fields["name"], Action.SKIP, _("没有变化"))
+                continue
             try:
                 with transaction.atomic():
                     if existing is not None:

@@ -134,3 +134,53 @@ def test_the_page_lists_my_recent_imports_only(world: World, xiasha_dispatcher, 
     assert (
         'id="recent-runs"' not in client_for(baiyang_dispatcher).get(reverse("imports:page")).content.decode()
     )
+
+
+def test_the_progress_and_the_confirmation_belong_to_the_runs_author(
+    world: World, xiasha_dispatcher, baiyang_dispatcher, admin_person
+) -> None:
+    rows = [firm("只属本人企业", make_code("330114MA2WEB009"))]
+    client_for(xiasha_dispatcher).post(
+        reverse("imports:page"), {"kind": "targets", "file": upload(rows), "dry_run": "on"}
+    )
+    run = ImportRun.objects.get()
+    for other in (baiyang_dispatcher, admin_person):
+        assert client_for(other).get(reverse("imports:progress", args=[run.pk])).status_code == 404
+        assert client_for(other).post(reverse("imports:confirm", args=[run.pk])).status_code == 404
+    assert client_for(xiasha_dispatcher).get(reverse("imports:progress", args=[run.pk])).status_code == 200
+    assert not Target.objects.filter(name="只属本人企业").exists()
+    assert Client().get(reverse("imports:run", args=[run.pk])).status_code == 302
+
+
+def test_a_check_that_would_write_nothing_offers_no_confirmation(world: World, xiasha_dispatcher) -> None:
+    client = client_for(xiasha_dispatcher)
+    exported = client.get(reverse("targets:export")).getvalue()  # the street's own list, unchanged
+    same = SimpleUploadedFile("企业.xlsx", exported)
+    response = client.post(reverse("imports:page"), {"kind": "targets", "file": same, "dry_run": "on"})
+    html = client.get(response["Location"]).content.decode()
+    assert (
+        'id="import-checked"' in html
+        and 'id="nothing-to-import"' in html
+        and 'id="confirm-import"' not in html
+    )
+
+
+def test_old_files_are_forgotten_but_the_runs_stay(world: World, xiasha_dispatcher) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sanfuwu.imports.runs import import_files_forget
+
+    client = client_for(xiasha_dispatcher)
+    client.post(
+        reverse("imports:page"), {"kind": "targets", "file": upload([firm("甲企业", "91330114MA2WEB0029")])}
+    )
+    client.post(reverse("imports:page"), {"kind": "targets", "file": upload([firm("乙企业", make_code("330114MA2WEB011"))]),
+                                          "dry_run": "on"})  # fmt: skip
+    refused, checked = ImportRun.objects.order_by("pk")
+    assert refused.report_id and checked.upload_id
+    assert import_files_forget() == 0  # fresh files stay
+    assert import_files_forget(now=timezone.now() + timedelta(days=8)) == 1  # the unconfirmed check
+    assert import_files_forget(now=timezone.now() + timedelta(days=31)) == 1  # the marked workbook
+    assert not StoredFile.objects.exists() and ImportRun.objects.count() == 2

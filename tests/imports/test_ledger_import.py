@@ -812,3 +812,22 @@ def test_a_credit_code_must_belong_to_the_target_named_beside_it(
         and "医药港康瑞生物科技有限公司" in outcome.errors[0].message
     )
     assert not Issue.objects.exists()
+
+
+def test_a_ledger_reaching_into_a_rolled_up_month_has_the_horse_race_recount_it(
+    world: World, admin_person: Person, ready: None, django_capture_on_commit_callbacks
+) -> None:
+    from datetime import date
+
+    from sanfuwu.scoring.models import League, MonthlyCount, Source
+    from sanfuwu.scoring.rollup import rollup_month
+
+    rollup_month(date(2025, 3, 1))  # March is settled: rankings read its roll-up, not the issues
+    assert not MonthlyCount.objects.filter(month=date(2025, 3, 1), source=Source.RESOLUTION).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = run_rows(KIND, [ledger_row(world, "WT-2025-000950", "已销号")], admin_person)
+    assert outcome.written
+    counted = MonthlyCount.objects.get(
+        month=date(2025, 3, 1), league=League.TERRITORY, source=Source.RESOLUTION, unit=world.xiasha.pk
+    )
+    assert (counted.numerator, counted.denominator) == (1, 1)
