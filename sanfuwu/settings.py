@@ -48,7 +48,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while a long demo build or import writes.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # A 64 MB page cache (the default is 2 MB): an import of 100,000 issues keeps its indexes in
+        # memory instead of rereading them page by page.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }

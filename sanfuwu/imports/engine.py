@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from sanfuwu.imports.cells import CellProblem, split_list
 from sanfuwu.imports.workbook import CellError, Column, FileRefused, Row, SheetReader
 from sanfuwu.people.models import Person
 
@@ -61,6 +62,35 @@ class Outcome:
             self.skipped += 1
         if len(self.preview) < PREVIEW:
             self.preview.append(PreviewLine(row.number, label, action, note))
+
+
+class RowReader:
+    """Reads one row's cells for an importer, noting each problem at its cell: a blank required
+    cell, or what the cell's parser refused. `failed` says whether anything was refused."""
+
+    def __init__(self, row: Row, outcome: Outcome) -> None:
+        self.row, self.outcome, self.failed = row, outcome, False
+
+    def __call__(
+        self, column: str, parse: Callable[[str], Any] = str, *, required: bool = False, default: Any = None
+    ) -> Any:
+        text = self.row.get(column)
+        if not text:
+            if required:
+                self.outcome.fail(self.row, column, _("请填写%(c)s。") % {"c": column})
+                self.failed = True
+            return default
+        try:
+            return parse(text)
+        except CellProblem as problem:
+            self.outcome.fail(self.row, column, str(problem))
+            self.failed = True
+            return default
+
+
+def each(parse: Callable[[str], Any]) -> Callable[[str], list[Any]]:
+    """A parser of a list cell (顿号-separated) from a parser of one item."""
+    return lambda text: [parse(part) for part in split_list(text)]
 
 
 class Importer:

@@ -10,7 +10,6 @@ is imported once.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -28,9 +27,8 @@ from sanfuwu.imports.cells import (
     parse_choice,
     parse_date,
     parse_moment,
-    split_list,
 )
-from sanfuwu.imports.engine import Action, Importer, Outcome
+from sanfuwu.imports.engine import Action, Importer, Outcome, RowReader, each
 from sanfuwu.imports.lookups import People, RegionNames, Targets, categories, departments
 from sanfuwu.imports.workbook import Column, Row
 from sanfuwu.issues.ledger import History, LedgerEntry, ledger_history, ledger_problems, ledger_write
@@ -180,24 +178,7 @@ class LedgerImporter(Importer):
                 )
 
     def _entry(self, row: Row, outcome: Outcome, visits: dict[str, Visit]) -> LedgerEntry | None:
-        failed = False
-
-        def read(
-            column: str, parse: Callable[[str], Any], *, required: bool = False, default: Any = None
-        ) -> Any:
-            nonlocal failed
-            text = row.get(column)
-            if not text:
-                if required:
-                    outcome.fail(row, column, _("请填写%(c)s。") % {"c": column})
-                    failed = True
-                return default
-            try:
-                return parse(text)
-            except CellProblem as problem:
-                outcome.fail(row, column, str(problem))
-                failed = True
-                return default
+        read = RowReader(row, outcome)
 
         def visit(text: str) -> Visit:
             if text not in visits:
@@ -229,7 +210,7 @@ class LedgerImporter(Importer):
             raiser_name=row.get("反映人"), raiser_phone=row.get("反映人电话"),
             visit=read("来源走访编号", visit), registrar=read("登记人账号", self.people.find),
             lead=read("主办部门", self.departments.find),
-            co=read("协办部门", lambda t: [self.departments.find(p) for p in split_list(t)], default=[]),
+            co=read("协办部门", each(self.departments.find), default=[]),
             dispatched_at=read("交办时间", parse_moment), due_date=read("办理期限", parse_date),
             accepted_at=read("签收时间", parse_moment), long_term_plan=row.get("长效办理计划"),
             resolved_at=read("办结时间", parse_moment), resolution=row.get("办理结果"),
@@ -238,7 +219,7 @@ class LedgerImporter(Importer):
             supervision_level=read("督办", level, default=""), return_reason=row.get("退回原因"),
             void_reason=row.get("作废原因"),
         )  # fmt: skip
-        return None if failed else LedgerEntry(**values)
+        return None if read.failed else LedgerEntry(**values)
 
     def finish(self, outcome: Outcome) -> None:
         numbers_reserve(IssueCounter, "WT", self.numbers)

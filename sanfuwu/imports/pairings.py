@@ -6,14 +6,12 @@ start date: importing it again updates its frequency and end instead of adding a
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sanfuwu.imports.cells import CellProblem, choice_label, date_text, parse_choice, parse_date
-from sanfuwu.imports.engine import Action, Importer, Outcome
+from sanfuwu.imports.cells import choice_label, date_text, parse_choice, parse_date
+from sanfuwu.imports.engine import Action, Importer, Outcome, RowReader
 from sanfuwu.imports.lookups import People, RegionNames, Targets, departments
 from sanfuwu.imports.workbook import Column, Row
 from sanfuwu.people.models import Person
@@ -69,23 +67,7 @@ class PairingImporter(Importer):
             self._one(row, outcome)
 
     def _one(self, row: Row, outcome: Outcome) -> None:
-        failed = False
-
-        def read(column: str, parse: Any, *, required: bool = False) -> Any:
-            nonlocal failed
-            text = row.get(column)
-            if not text:
-                if required:
-                    outcome.fail(row, column, _("请填写%(c)s。") % {"c": column})
-                    failed = True
-                return None
-            try:
-                return parse(text)
-            except CellProblem as problem:
-                outcome.fail(row, column, str(problem))
-                failed = True
-                return None
-
+        read = RowReader(row, outcome)
         target = read(
             "联系对象", lambda t: self.targets.find_by(t, row.get("统一社会信用代码")), required=True
         )
@@ -94,6 +76,7 @@ class PairingImporter(Importer):
         frequency = read("走访频次", lambda t: parse_choice(t, Frequency, "走访频次"), required=True)
         starts_on = read("开始日期", parse_date, required=True)
         ends_on = read("结束日期", parse_date)
+        failed = read.failed
         if person is not None and row.get("包联人") and row.get("包联人") != person.name:
             outcome.fail(
                 row,

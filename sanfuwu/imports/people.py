@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sanfuwu.imports.cells import CellProblem, join_list, parse_choice, split_list
-from sanfuwu.imports.engine import Action, Importer, Outcome
+from sanfuwu.imports.cells import join_list, parse_choice
+from sanfuwu.imports.engine import Action, Importer, Outcome, RowReader, each
 from sanfuwu.imports.lookups import RegionNames, departments
 from sanfuwu.imports.workbook import Column, Row
 from sanfuwu.people.models import Person, Role
@@ -54,22 +52,11 @@ class PersonImporter(Importer):
             self._one(row, outcome)
 
     def _one(self, row: Row, outcome: Outcome) -> None:
-        failed = False
-
-        def read(column: str, parse: Any) -> Any:
-            nonlocal failed
-            text = row.get(column)
-            try:
-                return parse(text) if text else None
-            except CellProblem as problem:
-                outcome.fail(row, column, str(problem))
-                failed = True
-                return None
-
-        roles = read("角色", lambda t: [parse_choice(r, Role, "角色") for r in split_list(t)]) or []
+        read = RowReader(row, outcome)
+        roles = read("角色", each(lambda r: parse_choice(r, Role, "角色")), default=[])
         region = read("所属区域", self.regions.find)
         department = read("所属部门", self.departments.find)
-        if failed:
+        if read.failed:
             return
         existing = Person.objects.filter(username=row.get("账号")).first()
         if existing is not None and (

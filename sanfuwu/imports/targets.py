@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sanfuwu.imports.cells import CellProblem, choice_label, parse_choice, parse_yes_no
-from sanfuwu.imports.engine import Action, Importer, Outcome
+from sanfuwu.imports.cells import choice_label, parse_choice, parse_yes_no
+from sanfuwu.imports.engine import Action, Importer, Outcome, RowReader
 from sanfuwu.imports.lookups import RegionNames
 from sanfuwu.imports.workbook import Column, Row
 from sanfuwu.orgs.models import RegionKind
@@ -73,33 +73,19 @@ class TargetImporter(Importer):
         return normalize_credit_code(row.get("统一社会信用代码")) or None
 
     def _fields(self, row: Row, outcome: Outcome) -> dict[str, Any] | None:
-        fields: dict[str, Any] = {}
-        failed = False
-
-        def read(column: str, parse: Any) -> Any:
-            nonlocal failed
-            try:
-                return parse(row.get(column))
-            except CellProblem as problem:
-                outcome.fail(row, column, str(problem))
-                failed = True
-                return None
-
-        fields["name"] = row.get("名称")
-        if not fields["name"]:
-            outcome.fail(row, "名称", _("请填写名称。"))
-            failed = True
-        fields["kind"] = read(
-            "类型", lambda t: parse_choice(t, TargetKind, "类型") if t else _missing("类型")
-        )
-        fields["credit_code"] = normalize_credit_code(row.get("统一社会信用代码")) or None
-        fields["industry"] = read("行业", lambda t: parse_choice(t, Industry, "行业") if t else "")
-        fields["region"] = read("所属区域", lambda t: self.regions.find(t) if t else _missing("所属区域"))
-        fields["grid"] = read("网格", lambda t: self.grids.find(t, kinds=[RegionKind.GRID]) if t else None)
-        fields["is_key"] = read("重点企业", parse_yes_no)
+        read = RowReader(row, outcome)
+        fields: dict[str, Any] = {
+            "name": read("名称", required=True),
+            "kind": read("类型", lambda t: parse_choice(t, TargetKind, "类型"), required=True),
+            "credit_code": normalize_credit_code(row.get("统一社会信用代码")) or None,
+            "industry": read("行业", lambda t: parse_choice(t, Industry, "行业"), default=""),
+            "region": read("所属区域", self.regions.find, required=True),
+            "grid": read("网格", lambda t: self.grids.find(t, kinds=[RegionKind.GRID])),
+            "is_key": read("重点企业", parse_yes_no, default=False),
+        }
         for column in ("地址", "联系人", "联系电话"):
             fields[FIELD_OF[column]] = row.get(column)
-        return None if failed else fields
+        return None if read.failed else fields
 
     def handle(self, rows: list[Row], outcome: Outcome) -> None:
         for row in rows:
@@ -133,7 +119,3 @@ class TargetImporter(Importer):
                 for key, messages in error.message_dict.items():
                     for message in messages:
                         outcome.fail(row, COLUMN_OF.get(key, ""), message)
-
-
-def _missing(column: str) -> Any:
-    raise CellProblem(_("请填写%(column)s。") % {"column": column})

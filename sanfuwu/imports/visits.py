@@ -7,8 +7,6 @@ The problems raised come in through the issue ledger, which cites the visit's nu
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,7 +20,7 @@ from sanfuwu.imports.cells import (
     parse_moment,
     split_list,
 )
-from sanfuwu.imports.engine import Action, Importer, Outcome
+from sanfuwu.imports.engine import Action, Importer, Outcome, RowReader, each
 from sanfuwu.imports.lookups import People, RegionNames, Targets, departments
 from sanfuwu.imports.workbook import Column, Row
 from sanfuwu.people.models import Person
@@ -104,35 +102,15 @@ class VisitImporter(Importer):
         return policy
 
     def _one(self, row: Row, outcome: Outcome) -> None:
-        failed = False
-
-        def read(column: str, parse: Any, default: Any = None) -> Any:
-            nonlocal failed
-            text = row.get(column)
-            if not text:
-                return default
-            try:
-                return parse(text)
-            except CellProblem as problem:
-                outcome.fail(row, column, str(problem))
-                failed = True
-                return default
-
-        def each(parse: Any) -> Any:
-            return lambda text: [parse(part) for part in split_list(text)]
-
-        visited_at = read("走访时间", parse_moment)
-        form = read("走访形式", lambda t: parse_choice(t, VisitForm, "走访形式"))
-        targets = read("走访对象", each(self.targets.find), [])
-        recorder = read("记录人账号", self.people.find)
-        visitors = read("走访人员账号", each(self.people.find), [])
-        departments = read("随行部门", each(self.departments.find), [])
-        policies = read("宣讲政策", each(self._policy), [])
-        for column, value in (("走访时间", visited_at), ("走访形式", form), ("记录人账号", recorder)):
-            if value is None and not row.get(column):
-                outcome.fail(row, column, _("请填写%(c)s。") % {"c": column})
-                failed = True
-        if failed:
+        read = RowReader(row, outcome)
+        visited_at = read("走访时间", parse_moment, required=True)
+        form = read("走访形式", lambda t: parse_choice(t, VisitForm, "走访形式"), required=True)
+        targets = read("走访对象", each(self.targets.find), default=[])
+        recorder = read("记录人账号", self.people.find, required=True)
+        visitors = read("走访人员账号", each(self.people.find), default=[])
+        departments = read("随行部门", each(self.departments.find), default=[])
+        policies = read("宣讲政策", each(self._policy), default=[])
+        if read.failed:
             return
         number = row.get("走访编号")
         if (

@@ -77,6 +77,7 @@ def people_export(person: Person, params: QueryDict) -> Export:
 
     def rows() -> Iterator[list[str]]:
         for p in qs.iterator(chunk_size=CHUNK):
+            # Person.roles is a cached query of its own; fill it from the prefetched grants instead.
             p.__dict__["roles"] = frozenset(g.role for g in p.role_grants.all())
             yield people.export_row(p, regions)
 
