@@ -7,6 +7,7 @@ var/ embedded) rather than to the database, whose import transaction is still op
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import time
@@ -70,7 +71,9 @@ def import_run_create(*, actor: Person, kind: Kind, filename: str, data: bytes, 
 def import_run_start(run: ImportRun) -> None:
     """Run a small file now; queue a large one for a worker, once the run is committed."""
     if run.size <= settings.SANFUWU_IMPORT_INLINE_BYTES:
-        import_run_execute(run_id=run.pk)
+        # A failure is logged and recorded on the run, whose page says so; the request goes on.
+        with contextlib.suppress(Exception):
+            import_run_execute(run_id=run.pk)
         return
     from sanfuwu.imports.jobs import run_import
 

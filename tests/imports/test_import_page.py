@@ -184,3 +184,24 @@ def test_old_files_are_forgotten_but_the_runs_stay(world: World, xiasha_dispatch
     assert import_files_forget(now=timezone.now() + timedelta(days=8)) == 1  # the unconfirmed check
     assert import_files_forget(now=timezone.now() + timedelta(days=31)) == 1  # the marked workbook
     assert not StoredFile.objects.exists() and ImportRun.objects.count() == 2
+
+
+def test_an_import_that_breaks_is_recorded_as_failed_and_writes_nothing(
+    world: World, xiasha_dispatcher, monkeypatch
+) -> None:
+    from sanfuwu.imports.targets import TargetImporter
+
+    def broken(self, rows, outcome):
+        Target.objects.create(kind="community", name="写了一半的对象", region=world.xiasha)
+        raise RuntimeError("数据库连接中断")
+
+    monkeypatch.setattr(TargetImporter, "handle", broken)
+    client = client_for(xiasha_dispatcher)
+    response = client.post(
+        reverse("imports:page"),
+        {"kind": "targets", "file": upload([firm("甲", make_code("330114MA2BRK001"))])},
+    )
+    html = client.get(response["Location"]).content.decode()
+    assert 'id="import-failed"' in html and "数据库连接中断" in html
+    assert ImportRun.objects.get().state == RunState.FAILED
+    assert not Target.objects.filter(name="写了一半的对象").exists()
