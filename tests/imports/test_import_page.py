@@ -205,3 +205,23 @@ def test_an_import_that_breaks_is_recorded_as_failed_and_writes_nothing(
     assert 'id="import-failed"' in html and "数据库连接中断" in html
     assert ImportRun.objects.get().state == RunState.FAILED
     assert not Target.objects.filter(name="写了一半的对象").exists()
+
+
+def test_administrators_read_every_import_in_the_admin_and_change_none(
+    world: World, admin_person, xiasha_staff, xiasha_dispatcher
+) -> None:
+    client_for(xiasha_dispatcher).post(
+        reverse("imports:page"),
+        {"kind": "targets", "file": upload([firm("审计企业", make_code("330114MA2ADM001"))])},
+    )
+    run = ImportRun.objects.get()
+    page = client_for(admin_person).get(reverse("admin:imports_importrun_changelist"))
+    assert page.status_code == 200 and "企业.xlsx" in page.content.decode()
+    detail = client_for(admin_person).get(reverse("admin:imports_importrun_change", args=[run.pk]))
+    assert detail.status_code == 200 and 'name="_save"' not in detail.content.decode()
+    assert (
+        client_for(admin_person).post(reverse("admin:imports_importrun_delete", args=[run.pk])).status_code
+        == 403
+    )
+    # A street clerk with the admin for targets and regions does not read other people's imports.
+    assert client_for(xiasha_staff).get(reverse("admin:imports_importrun_changelist")).status_code == 403
