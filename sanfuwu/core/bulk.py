@@ -31,8 +31,20 @@ def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Sequenc
         else:
             converters.append(None)
     names = ", ".join(ops.quote_name(str(f.column)) for f in fields)
+    table = ops.quote_name(model._meta.db_table)
+    if connection.vendor == "postgresql":
+        # COPY streams the rows in one statement, several times faster than INSERTs however batched.
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [
+                        value if convert is None else convert(value)
+                        for convert, value in zip(converters, row, strict=True)
+                    ]
+                )
+        return
     marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({names}) VALUES ({marks})"
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             cursor.executemany(
