@@ -69,19 +69,21 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def _table(doc, header: list[str], rows: list[list[str]], widths: list[float] | None = None) -> None:  # type: ignore[no-untyped-def]
+def _table(doc, header: list[str], rows: list[list[str]], widths: list[float] | None = None,  # type: ignore[no-untyped-def]
+           size: float = 12) -> None:  # fmt: skip
+    # Widths add up to the type area: A4 less the margins, 15.6 cm.
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = ""
-        _font(cell.paragraphs[0].add_run(text), HEADING, 12)
+        _font(cell.paragraphs[0].add_run(text), HEADING, size)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for row in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             cell.text = ""
-            _font(cell.paragraphs[0].add_run(text), BODY, 12)
+            _font(cell.paragraphs[0].add_run(text), BODY, size)
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     if widths:
         # Word reads the cells' widths, LibreOffice and WPS the grid's: give both.
@@ -144,7 +146,7 @@ def bulletin_document(figures: Figures, board: Board | None, *, issuer: str) -> 
     _paragraph(doc, "二、部门办理情况", font=HEADING)
     if figures.departments:
         header = ["部门", "交办", "按时签收", "期限内应办结", "按期办结", "满意率"]
-        _table(doc, header, widths=[4.0, 2.2, 2.4, 3.2, 2.4, 2.4], rows=[
+        _table(doc, header, widths=[3.4, 2.0, 2.4, 3.2, 2.4, 2.2], rows=[
             [d.name, str(d.dispatched), str(d.accepted), str(d.due), str(d.on_time), _percent(d.satisfaction)]
             for d in figures.departments
         ])  # fmt: skip
@@ -165,7 +167,7 @@ def bulletin_document(figures: Figures, board: Board | None, *, issuer: str) -> 
     )
     listed = {i.pk: i for i in [*figures.overdue, *figures.supervised]}
     if listed:
-        _table(doc, ["编号", "问题", "主办部门", "办理期限", "状态"], widths=[3.4, 6.2, 2.6, 2.6, 2.8], rows=[
+        _table(doc, ["编号", "问题", "主办部门", "办理期限", "状态"], widths=[3.3, 4.7, 2.6, 2.3, 2.7], size=10.5, rows=[
             [i.number, i.title, i.lead_department.name if i.lead_department else "—",
              i.due_date.isoformat() if i.due_date else "—", ("督办·" if i.supervised else "") + i.get_status_display()]
             for i in listed.values()
@@ -186,12 +188,17 @@ def bulletin_document(figures: Figures, board: Board | None, *, issuer: str) -> 
 
     _paragraph(doc, "五、走访覆盖", font=HEADING)
     met, counted = figures.coverage_counts
-    _paragraph(
-        doc,
-        f"本期应走访包联对象{counted}个，已按要求走访{met}个，走访覆盖率{_percent(figures.coverage_rate)}。",
-    )
+    to = figures.coverage_month_to
+    if to is not None:
+        _paragraph(doc, f"{to.month}月1日至{to.month}月{to.day}日，本月应走访包联对象{counted}个，已走访{met}个，"
+                        f"尚有{counted - met}个未走访，完成{_percent(figures.coverage_rate)}。")  # fmt: skip
+    else:
+        _paragraph(
+            doc,
+            f"本期应走访包联对象{counted}个，已按要求走访{met}个，走访覆盖率{_percent(figures.coverage_rate)}。",
+        )
     if figures.blind_spots:
-        _paragraph(doc, "（一）走访盲区", font=SUBHEADING)
+        _paragraph(doc, "（一）本月尚未走访" if to is not None else "（一）走访盲区", font=SUBHEADING)
         _table(doc, ["联系对象", "包联", "最近走访"], [
             [name, holder, last.isoformat() if last else "从未走访"] for name, holder, last in figures.blind_spots
         ])  # fmt: skip

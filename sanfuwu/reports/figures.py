@@ -62,6 +62,8 @@ class Figures:
     coverage_rate: float | None = None
     coverage_counts: tuple[int, int] = (0, 0)
     blind_spots: list[tuple[str, str, date | None]] = field(default_factory=list)
+    # A week owes no monthly visit of its own: its bulletin tells the month so far, up to this day.
+    coverage_month_to: date | None = None
 
     @property
     def resolution_rate(self) -> float | None:
@@ -140,7 +142,17 @@ def bulletin_figures(unit: Region, start: date, end: date) -> Figures:
         figures.categories.append((name, n, examples))
     ids = unit.subtree().values("id")
     pairings = Pairing.objects.filter(Q(target__region_id__in=ids) | Q(target__grid_id__in=ids))
-    results = [r for r in coverage(pairings, start=start, end=end, today=timezone.localdate()) if r.counted]
+    if (end - start).days < 27:
+        first = end.replace(day=1)
+        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        # As of the day after the week: what was met counts, what is still open is still owed.
+        every = coverage(pairings, start=first, end=last, today=end + timedelta(days=1))
+        results = [r for r in every if r.counted or r.pending]
+        figures.coverage_month_to = end
+    else:
+        results = [
+            r for r in coverage(pairings, start=start, end=end, today=timezone.localdate()) if r.counted
+        ]
     met = sum(r.fulfilled for r in results)
     figures.coverage_counts = (met, len(results))
     figures.coverage_rate = met / len(results) if results else None

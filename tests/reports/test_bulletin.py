@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 from itertools import count
 from zoneinfo import ZoneInfo
 
@@ -18,7 +18,7 @@ from sanfuwu.orgs.models import Category
 from sanfuwu.people.models import Person
 from sanfuwu.reports.bulletin import bulletin_document
 from sanfuwu.reports.figures import bulletin_figures
-from tests.conftest import World, client_for
+from tests.conftest import World, client_for, make_person
 from tests.imports.helpers import run_rows
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +149,21 @@ def test_the_department_table_counts_handovers_accepted_in_time_on_time_and_sati
     # 43 handed to 建设局 on Wednesday 15 October, all accepted the same afternoon; all due in October,
     # the 34 resolved on the 16th on time; nine return visits, all 满意.
     assert [c.text for c in table.rows[1].cells] == ["建设局", "43", "43", "43", "34", "100.0%"]
+
+
+def test_a_weekly_bulletin_tells_the_months_visits_so_far(world: World, grid_worker) -> None:
+    from sanfuwu.visits.models import Pairing
+    from sanfuwu.visits.services import visit_record
+
+    baiyang_worker = make_person("by_worker", ["visitor"], region=world.baiyang_grid)
+    Pairing.objects.create(target=world.xiasha_firm, person=grid_worker, starts_on=date(2025, 9, 1))
+    Pairing.objects.create(target=world.baiyang_firm, person=baiyang_worker, starts_on=date(2025, 9, 1))
+    visit_record(actor=grid_worker, visited_at=datetime(2025, 10, 15, 10, tzinfo=BEIJING),
+                 targets=[world.xiasha_firm], notes="了解企业生产经营情况")  # fmt: skip
+    figures = bulletin_figures(world.district, date(2025, 10, 13), date(2025, 10, 19))
+    data = bulletin_document(figures, None, issuer="办公室")
+    text = text_of(data)
+    assert "10月1日至10月19日，本月应走访包联对象2个，已走访1个，尚有1个未走访，完成50.0%。" in text
+    assert "本月尚未走访" in text
+    still_to_visit = Document(io.BytesIO(data)).tables[-1]
+    assert [c.text for c in still_to_visit.rows[1].cells][:2] == [world.baiyang_firm.name, "by_worker"]
