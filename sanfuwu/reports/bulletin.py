@@ -167,7 +167,7 @@ def bulletin_document(figures: Figures, board: Board | None, *, issuer: str) -> 
     )
     listed = {i.pk: i for i in [*figures.overdue, *figures.supervised]}
     if listed:
-        _table(doc, ["编号", "问题", "主办部门", "办理期限", "状态"], widths=[3.3, 4.7, 2.6, 2.3, 2.7], size=10.5, rows=[
+        _table(doc, ["编号", "问题", "主办部门", "办理期限", "状态"], widths=[3.7, 4.2, 2.5, 2.6, 2.6], size=10.5, rows=[
             [i.number, i.title, i.lead_department.name if i.lead_department else "—",
              i.due_date.isoformat() if i.due_date else "—", ("督办·" if i.supervised else "") + i.get_status_display()]
             for i in listed.values()
@@ -199,7 +199,11 @@ def bulletin_document(figures: Figures, board: Board | None, *, issuer: str) -> 
         )
     if figures.blind_spots:
         _paragraph(doc, "（一）本月尚未走访" if to is not None else "（一）走访盲区", font=SUBHEADING)
-        _table(doc, ["联系对象", "包联", "最近走访"], [
+        if figures.blind_spot_count > len(figures.blind_spots):
+            _paragraph(
+                doc, f"共{figures.blind_spot_count}个，下表列出最久未走访的{len(figures.blind_spots)}个。"
+            )
+        _table(doc, ["联系对象", "包联", "最近走访"], widths=[8.6, 3.5, 3.5], rows=[
             [name, holder, last.isoformat() if last else "从未走访"] for name, holder, last in figures.blind_spots
         ])  # fmt: skip
 

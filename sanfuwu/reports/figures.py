@@ -61,7 +61,8 @@ class Figures:
     categories: list[tuple[str, int, list[str]]] = field(default_factory=list)
     coverage_rate: float | None = None
     coverage_counts: tuple[int, int] = (0, 0)
-    blind_spots: list[tuple[str, str, date | None]] = field(default_factory=list)
+    blind_spots: list[tuple[str, str, date | None]] = field(default_factory=list)  # at most 15
+    blind_spot_count: int = 0
     # A week owes no monthly visit of its own: its bulletin tells the month so far, up to this day.
     coverage_month_to: date | None = None
 
@@ -156,7 +157,10 @@ def bulletin_figures(unit: Region, start: date, end: date) -> Figures:
     met = sum(r.fulfilled for r in results)
     figures.coverage_counts = (met, len(results))
     figures.coverage_rate = met / len(results) if results else None
-    figures.blind_spots = [
-        (r.pairing.target.name, r.pairing.holder_name, r.last_visit) for r in results if not r.fulfilled
-    ][:15]
+    # The longest without a visit first (never visited before all), as a bulletin asks to act on them.
+    gaps = sorted(
+        (r for r in results if not r.fulfilled), key=lambda r: (r.last_visit or date.min, r.pairing.pk)
+    )
+    figures.blind_spot_count = len(gaps)
+    figures.blind_spots = [(r.pairing.target.name, r.pairing.holder_name, r.last_visit) for r in gaps[:15]]
     return figures
