@@ -69,3 +69,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench.issue_lists
 	$(BIN)/python -m bench.ranking
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.exports
