@@ -137,21 +137,20 @@ def _repeated_target_names() -> set[str]:
 
 def _issue_chunks(qs: QuerySet[Issue]) -> Iterator[list[Issue]]:
     """Newest first, CHUNK at a time, by keyset: no OFFSET that grows with the page. Ties go by
-    number, which an issue keeps wherever it is imported, so that the file's order does too."""
+    number, which an issue keeps wherever it is imported, so that the file's order does too.
+
+    The rest of a chunk's last minute is read by itself, so that the next chunk's condition is a
+    plain `registered_at <` that walks the (registered_at, id) index: an OR of the two makes the
+    database sort what is left of the table for every chunk."""
     qs = qs.order_by("-registered_at", "-number")
-    last: Issue | None = None
-    while True:
-        page = qs
-        if last is not None:
-            page = qs.filter(
-                Q(registered_at__lt=last.registered_at)
-                | Q(registered_at=last.registered_at, number__lt=last.number)
-            )
-        chunk = list(page[:CHUNK])
-        if not chunk:
-            return
+    chunk = list(qs[:CHUNK])
+    while chunk:
         yield chunk
         last = chunk[-1]
+        ties = list(qs.filter(registered_at=last.registered_at, number__lt=last.number))
+        if ties:
+            yield ties
+        chunk = list(qs.filter(registered_at__lt=last.registered_at)[:CHUNK])
 
 
 def _issue_extras(chunk: list[Issue]) -> dict[int, dict[str, Any]]:
