@@ -156,7 +156,8 @@ def _pending_extension(issue: Issue) -> ExtensionRequest:
 @step(Action.APPROVE_EXTENSION)
 def approve_extension(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
     pending = _pending_extension(issue)
-    assert issue.due_date is not None
+    if issue.due_date is None:
+        raise ValidationError({"decision_note": _("该问题没有办理期限，无需延期。")})
     new_due = _due(issue.due_date, pending.workdays, "decision_note")
     note = str(p.get("decision_note") or "").strip()
 
@@ -195,6 +196,11 @@ def make_long_term(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
 
     def create(fresh: Issue, seq: int) -> None:
         Milestone.objects.bulk_create([Milestone(issue=fresh, title=t, due_date=d) for t, d in milestones])
+        # A plan has no deadline to extend: a request still waiting is settled with it.
+        fresh.extensions.filter(decision=Decision.PENDING).update(
+            decision=Decision.REFUSED, decided_by=actor, decided_at=timezone.now(),
+            decision_note=_("已转长效办理，按计划节点推进，无需延期。"),
+        )  # fmt: skip
 
     changes = {"long_term_plan": plan, "tier": Tier.LONG_TERM, "due_date": None}
     return Step(Status.LONG_TERM, changes, note=plan, after=[create])

@@ -132,7 +132,9 @@ def has_subject(issue: Issue, action: str) -> bool:
     if action == Action.CHECK_ITEM:
         return issue.checklist.filter(done_at__isnull=True).exists()
     pending = issue.extensions.filter(decision=Decision.PENDING).exists()
-    if action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION):
+    if action == Action.APPROVE_EXTENSION:
+        return pending and issue.due_date is not None
+    if action == Action.REFUSE_EXTENSION:
         return pending
     if action == Action.REQUEST_EXTENSION:
         return issue.due_date is not None and not pending
