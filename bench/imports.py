@@ -118,7 +118,7 @@ def main() -> None:
     results = {}
     for label, dry_run in (("dry run (checked, written, rolled back)", True), ("import", False)):
         started = time.perf_counter()
-        outcome, _reader = import_file(KINDS["issues"].importer(actor=admin, dry_run=dry_run), data)
+        outcome = import_file(KINDS["issues"].importer(actor=admin, dry_run=dry_run), data)
         took = time.perf_counter() - started
         assert not outcome.errors, outcome.errors[:5]
         results[label] = took

@@ -205,17 +205,6 @@ def _sheet_chunks(book: zipfile.ZipFile, sink: _Sink, n: int, spec: SheetSpec) -
     yield sink.take()
 
 
-def xlsx_response(
-    *,
-    filename: str,
-    sheet_title: str,
-    header: Sequence[str],
-    rows: Iterable[Sequence[object]],
-    widths: Sequence[int] = (),
-) -> StreamingHttpResponse:
-    return xlsx_stream_response(filename=filename, sheets=[SheetSpec(sheet_title, header, rows, widths)])
-
-
 def xlsx_stream_response(*, filename: str, sheets: Sequence[SheetSpec]) -> StreamingHttpResponse:
     response = StreamingHttpResponse(xlsx_chunks(sheets), content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename) or ""

@@ -186,8 +186,6 @@ def _column_order(columns: list[Column], title: str) -> int:
     return -1
 
 
-def import_file(
-    importer: Importer, data: bytes, *, progress: Progress | None = None
-) -> tuple[Outcome, SheetReader]:
+def import_file(importer: Importer, data: bytes, *, progress: Progress | None = None) -> Outcome:
     reader = SheetReader(data, importer.columns)
-    return import_rows(importer, reader.rows(), total=reader.total, progress=progress), reader
+    return import_rows(importer, reader.rows(), total=reader.total, progress=progress)

@@ -137,7 +137,7 @@ def import_run_execute(*, run_id: int, progress: Progress | None = None) -> Impo
 
     try:
         importer = kind.importer(actor=run.created_by, dry_run=run.dry_run)
-        outcome, _reader = import_file(importer, data, progress=both)
+        outcome = import_file(importer, data, progress=both)
     except FileRefused as refused:
         _finish(run, state=RunState.REFUSED, message=str(refused))
     except Exception as crash:  # recorded for the person waiting on the page, then re-raised for the log

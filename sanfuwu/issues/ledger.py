@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -413,7 +412,3 @@ def ledger_write(histories: list[History]) -> None:
     rows_insert(IssueEvent, EVENT_COLUMNS, events)
     objects_insert(Assignment, assignments)
     objects_insert(ChecklistItem, checklist)
-
-
-def numbers_taken(numbers: list[str]) -> QuerySet[Issue, str]:
-    return Issue.objects.filter(number__in=numbers).values_list("number", flat=True)

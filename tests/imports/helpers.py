@@ -41,8 +41,7 @@ def row_of(kind: str, **values: object) -> list[object]:
 
 def run(kind: str, data: bytes, actor: Person, *, dry_run: bool = False) -> Outcome:
     importer = KINDS[kind].importer(actor=actor, dry_run=dry_run)
-    outcome, _reader = import_file(importer, data)
-    return outcome
+    return import_file(importer, data)
 
 
 def run_rows(
