@@ -89,17 +89,17 @@ def parse_yes_no(text: str) -> bool:
 
 
 @functools.cache
-def _choice_texts(choices: type[models.TextChoices]) -> dict[str, str]:
+def _choice_labels(choices: type[models.TextChoices]) -> dict[str, str]:
     # Files are in Chinese whatever the page's language: labels are read in Chinese, once.
     with translation.override("zh-hans"):
-        texts = {str(label): str(value) for value, label in choices.choices}
-    return {**{str(v): str(v) for v in choices.values}, **texts}
+        return {str(value): str(label) for value, label in choices.choices}
 
 
 @functools.cache
-def _choice_labels(choices: type[models.TextChoices]) -> dict[str, str]:
-    with translation.override("zh-hans"):
-        return {str(value): str(label) for value, label in choices.choices}
+def _choice_texts(choices: type[models.TextChoices]) -> dict[str, str]:
+    """What a cell may hold for each choice: its label, or its stored value."""
+    labels = _choice_labels(choices)
+    return {**{value: value for value in labels}, **{label: value for value, label in labels.items()}}
 
 
 def choice_label(choices: type[models.TextChoices], value: str) -> str:
@@ -113,8 +113,7 @@ def parse_choice(text: str, choices: type[models.TextChoices], what: str) -> str
     found = _choice_texts(choices).get(text)
     if found is not None:
         return found
-    with translation.override("zh-hans"):
-        options = "、".join(str(label) for _v, label in choices.choices)
+    options = "、".join(_choice_labels(choices).values())
     raise CellProblem(_("%(what)s应为：%(options)s。") % {"what": what, "options": options})
 
 
