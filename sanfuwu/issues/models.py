@@ -38,9 +38,54 @@ class Status(models.TextChoices):
     VOID = "void", _("已作废")
 
 
-OPEN_STATUSES = (Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED, Status.LONG_TERM)
-# Statuses in which a department is still working against the deadline.
-RUNNING_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS)
+# Status groups, named once: the workflow's rules, the lists, the home page, the dashboard, the
+# bulletin and the exports all count by these and nothing else.
+# Not yet resolved: someone still owes work on it.
+OPEN_STATUSES = frozenset(
+    {Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED, Status.LONG_TERM}
+)
+# The dispatcher's triage queue: come in, or come back, and not with a department.
+AWAITING_DISPATCH_STATUSES = frozenset({Status.REGISTERED, Status.RETURNED})
+# A department works against the deadline: late once the deadline has passed.
+RUNNING_STATUSES = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
+# Signed for and being worked on, against a deadline or a long-term plan.
+HANDLING_STATUSES = frozenset({Status.IN_PROGRESS, Status.LONG_TERM})
+# Resolved, whether or not struck off yet: what rates count as solved.
+DONE_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED})
+
+
+def overdue_q(today: date) -> Q:
+    """Late: running against a deadline that ended before today (Issue.is_overdue, as a query)."""
+    return Q(status__in=RUNNING_STATUSES, due_date__lt=today)
+
+
+def supervised_open_q() -> Q:
+    """On the supervision board: supervised and not yet resolved."""
+    return Q(supervised=True, status__in=OPEN_STATUSES)
+
+
+class StatusGroup(models.TextChoices):
+    OPEN = "open", _("未办结")
+    AWAITING_DISPATCH = "awaiting_dispatch", _("待交办")
+    HANDLING = "handling", _("办理中")
+    OVERDUE = "overdue", _("已超期")
+    SUPERVISED = "supervised", _("督办中")
+    DONE = "done", _("已办结")
+
+
+def status_group_q(group: str, today: date) -> Q:
+    """The issues of a named group, for lists, counts and links that must agree."""
+    if group == StatusGroup.OVERDUE:
+        return overdue_q(today)
+    if group == StatusGroup.SUPERVISED:
+        return supervised_open_q()
+    statuses = {
+        StatusGroup.OPEN: OPEN_STATUSES,
+        StatusGroup.AWAITING_DISPATCH: AWAITING_DISPATCH_STATUSES,
+        StatusGroup.HANDLING: HANDLING_STATUSES,
+        StatusGroup.DONE: DONE_STATUSES,
+    }[StatusGroup(group)]
+    return Q(status__in=statuses)
 
 
 class Rating(models.TextChoices):
