@@ -12,7 +12,7 @@ from django.utils import timezone
 from huey import RedisHuey, SqliteHuey
 
 from sanfuwu.core.jobs import queue
-from sanfuwu.issues.jobs import flag_overdue_issues
+from sanfuwu.issues import jobs as issue_jobs
 from sanfuwu.issues.models import Issue, Status
 from sanfuwu.issues.tasks import issues_flag_overdue
 from tests.issues.conftest import issue_in
@@ -26,16 +26,17 @@ def _late_issue(cast) -> Issue:
 
 def test_it_schedules_overdue_flagging_every_hour() -> None:
     periodic = {task.name for task in queue._registry.periodic_tasks}
-    assert "flag_overdue_issues" in periodic
+    # The job carries the name of the service it runs, so that a worker's log names what ran.
+    assert "issues_flag_overdue" in periodic
     every_hour = [timezone.now().replace(hour=h, minute=7, second=0, microsecond=0) for h in range(24)]
-    assert all(flag_overdue_issues.task_class().validate_datetime(moment) for moment in every_hour)
-    assert not flag_overdue_issues.task_class().validate_datetime(every_hour[0].replace(minute=8))
+    assert all(issue_jobs.issues_flag_overdue.task_class().validate_datetime(moment) for moment in every_hour)
+    assert not issue_jobs.issues_flag_overdue.task_class().validate_datetime(every_hour[0].replace(minute=8))
 
 
 @pytest.mark.django_db
 def test_it_flags_late_issues_when_the_periodic_job_runs(cast) -> None:
     issue = _late_issue(cast)
-    flag_overdue_issues()
+    issue_jobs.issues_flag_overdue()
     issue.refresh_from_db()
     assert issue.supervised
     assert issue.events.filter(action="supervise", actor=None).count() == 1
