@@ -1,22 +1,20 @@
 """Import runs: a file handed in, checked or imported in the background, its result kept.
 
-A small file runs at once, in the request; a large one is queued and the page follows its
-progress, which the running import writes to the job queue's store (Redis at scale, a file in
-var/ embedded) rather than to the database, whose import transaction is still open.
+A small file runs at once, in the request; a large one is queued (sanfuwu.imports.jobs starts
+either) and the page follows its progress, which the running import writes to the job queue's
+store (Redis at scale, a file in var/ embedded) rather than to the database, whose import
+transaction is still open.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import time
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -66,18 +64,6 @@ def import_run_create(*, actor: Person, kind: Kind, filename: str, data: bytes, 
         created_by=actor,
         upload=upload,
     )
-
-
-def import_run_start(run: ImportRun) -> None:
-    """Run a small file now; queue a large one for a worker, once the run is committed."""
-    if run.size <= settings.SANFUWU_IMPORT_INLINE_BYTES:
-        # A failure is logged and recorded on the run, whose page says so; the request goes on.
-        with contextlib.suppress(Exception):
-            import_run_execute(run_id=run.pk)
-        return
-    from sanfuwu.imports.jobs import run_import
-
-    transaction.on_commit(lambda: run_import(run.pk))
 
 
 def import_run_confirm(*, run: ImportRun, actor: Person) -> ImportRun:

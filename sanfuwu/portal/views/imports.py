@@ -16,13 +16,13 @@ from django.views.decorators.http import require_POST
 
 from sanfuwu.core.forms import StyledForm
 from sanfuwu.core.xlsx import XLSX_TYPE
+from sanfuwu.imports.jobs import import_run_start
 from sanfuwu.imports.kinds import KINDS, kinds_for
 from sanfuwu.imports.runs import (
     import_progress,
     import_run_confirm,
     import_run_create,
     import_run_get_for,
-    import_run_start,
     import_runs_of,
     kind_for,
 )
