@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 SPANS = {"month": gettext_lazy("月度"), "quarter": gettext_lazy("季度"), "year": gettext_lazy("年度")}
+
+
+def day_start(day: date) -> datetime:
+    """The first moment of a Beijing day, as an aware datetime to compare stored times with."""
+    return datetime.combine(day, time.min, timezone.get_current_timezone())
+
+
+def day_range(start: date, end: date) -> tuple[datetime, datetime]:
+    """From the first moment of `start` up to, not including, the first moment after `end`: every
+    day of [start, end] whole, whatever the time of day, for `__gte` / `__lt` filters."""
+    return day_start(start), day_start(end + timedelta(days=1))
 
 
 def month_bounds(raw: str | None, today: date) -> tuple[date, date]:

@@ -9,7 +9,16 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from sanfuwu.issues.models import RUNNING_STATUSES, Assignment, AssignmentState, Issue, Status
+from sanfuwu.issues.models import (
+    AWAITING_DISPATCH_STATUSES,
+    HANDLING_STATUSES,
+    RUNNING_STATUSES,
+    Assignment,
+    AssignmentState,
+    Issue,
+    overdue_q,
+    supervised_open_q,
+)
 from sanfuwu.orgs.models import Department
 from sanfuwu.people.models import Person, Role
 from sanfuwu.people.scope import scope_of
@@ -44,21 +53,25 @@ def issue_get_for(person: Person, pk: int) -> Issue:
         raise Http404("没有找到该问题") from None
 
 
+def issue_triage_queue(person: Person) -> QuerySet[Issue]:
+    """待梳理: what has come in and what came back, waiting for a dispatcher."""
+    return issues_visible_to(person).filter(status__in=AWAITING_DISPATCH_STATUSES)
+
+
 def issue_worklists(department: Department) -> dict[str, QuerySet[Issue]]:
-    """A department's worklist tabs: 待签收, 办理中, 即将到期 (within three days), 已超期, 督办."""
+    """A department's worklist tabs: 待签收, 办理中, 即将到期 (within three days), 已超期, 督办.
+    A department leads an issue only while it is dispatched (a return clears the lead), so the
+    supervised-and-open group, narrowed to its lead, is what it has on the board."""
     today = timezone.localdate()
     mine = Assignment.objects.filter(department=department)
+    led = Issue.objects.filter(lead_department=department)
     pending = Issue.objects.filter(pk__in=mine.filter(state=AssignmentState.PENDING).values("issue_id"))
-    doing = Issue.objects.filter(
-        lead_department=department, status__in=[Status.IN_PROGRESS, Status.LONG_TERM]
-    )
-    running = Issue.objects.filter(lead_department=department, status__in=RUNNING_STATUSES)
     return {
         "pending": pending,
-        "doing": doing,
-        "due_soon": running.filter(due_date__gte=today, due_date__lte=today + timedelta(days=3)),
-        "overdue": running.filter(due_date__lt=today),
-        "supervised": Issue.objects.filter(
-            lead_department=department, supervised=True, status__in=[*RUNNING_STATUSES, Status.LONG_TERM]
+        "doing": led.filter(status__in=HANDLING_STATUSES),
+        "due_soon": led.filter(
+            status__in=RUNNING_STATUSES, due_date__gte=today, due_date__lte=today + timedelta(days=3)
         ),
+        "overdue": led.filter(overdue_q(today)),
+        "supervised": led.filter(supervised_open_q()),
     }

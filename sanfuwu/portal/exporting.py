@@ -11,25 +11,31 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.http import Http404, QueryDict
 from django.utils import timezone, translation
 
-from sanfuwu.core.periods import month_bounds, previous_span
+from sanfuwu.core.periods import previous_span
 from sanfuwu.core.xlsx import SheetSpec
 from sanfuwu.imports import ledger, manual_values, pairings, people, targets, visits
 from sanfuwu.imports.lookups import RegionNames
 from sanfuwu.imports.workbook import Column
+from sanfuwu.issues.filters import issue_rows_for
 from sanfuwu.issues.models import Assignment, AssignmentState, Issue, IssueEvent, Status
-from sanfuwu.issues.selectors import issues_visible_to, raiser_visible_to
+from sanfuwu.issues.selectors import raiser_visible_to
+from sanfuwu.people.filters import people_rows_for
 from sanfuwu.people.models import Person, RoleGrant
 from sanfuwu.people.scope import scope_of
 from sanfuwu.scoring.models import League, ManualValue, ReviewScore, Source
+from sanfuwu.scoring.periods import period_from
+from sanfuwu.scoring.selectors import meeting_get_for
+from sanfuwu.scoring.standings import format_value, league_board, review_results_table
+from sanfuwu.targets.filters import target_rows_for
 from sanfuwu.targets.models import Target
-from sanfuwu.visits.selectors import pairings_visible_to, visits_visible_to
+from sanfuwu.visits.overview import coverage_data
+from sanfuwu.visits.selectors import pairing_rows_for, visit_rows_for, visit_span
 
 CHUNK = 2000
 
@@ -59,8 +65,6 @@ def _sheet(title: str, columns: list[Any], rows: Iterator[list[str]], widths: li
 
 
 def target_export(person: Person, params: QueryDict) -> Export:
-    from sanfuwu.portal.views.targets import target_rows_for
-
     qs = target_rows_for(person, params)
     regions = RegionNames()
     rows = (targets.export_row(t, regions) for t in qs.iterator(chunk_size=CHUNK))
@@ -68,8 +72,6 @@ def target_export(person: Person, params: QueryDict) -> Export:
 
 
 def people_export(person: Person, params: QueryDict) -> Export:
-    from sanfuwu.portal.views.people import people_rows_for
-
     qs = people_rows_for(person, params).prefetch_related(
         Prefetch("role_grants", queryset=RoleGrant.objects.order_by("role"))
     )
@@ -85,37 +87,19 @@ def people_export(person: Person, params: QueryDict) -> Export:
 
 
 def pairing_export(person: Person, params: QueryDict) -> Export:
-    qs = pairings_visible_to(person).select_related("target__grid", "person", "department")
-    term = params.get("q", "").strip()
-    if term:
-        qs = qs.filter(Q(target__name__icontains=term) | Q(person__name__icontains=term))
-    qs = qs.order_by("target__grid__name", "target__name", "id")
+    qs = pairing_rows_for(person, params.get("q", "")).select_related("target__grid", "person", "department")
     regions = RegionNames()
     rows = (pairings.export_row(p, regions) for p in qs.iterator(chunk_size=CHUNK))
     return Export(f"包联关系-{_stamp()}.xlsx", [_sheet("包联关系", pairings.COLUMNS, rows, pairings.WIDTHS)])
 
 
-def visit_span(params: QueryDict) -> tuple[date, date] | None:
-    """The month the visit list shows, or every month with month=all."""
-    if params.get("month") == "all":
-        return None
-    return month_bounds(params.get("month"), timezone.localdate())
-
-
 def visit_export(person: Person, params: QueryDict) -> Export:
-    qs = visits_visible_to(person)
     span = visit_span(params)
-    if span is not None:
-        tz = timezone.get_current_timezone()
-        qs = qs.filter(
-            visited_at__gte=datetime.combine(span[0], time.min, tz),
-            visited_at__lt=datetime.combine(span[1] + timedelta(days=1), time.min, tz),
-        )
-    if params.get("mine"):
-        qs = qs.filter(Q(recorded_by=person) | Q(visitors=person)).distinct()
-    qs = qs.prefetch_related(
-        "visit_targets__target", "visitors", "departments", "policies", "issues"
-    ).order_by("visited_at", "id")
+    qs = (
+        visit_rows_for(person, span, mine=bool(params.get("mine")))
+        .prefetch_related("visit_targets__target", "visitors", "departments", "policies", "issues")
+        .order_by("visited_at", "id")
+    )
     regions = RegionNames()
     repeated = _repeated_target_names()
     rows = (visits.export_row(v, regions, repeated) for v in qs.iterator(chunk_size=500))
@@ -124,8 +108,6 @@ def visit_export(person: Person, params: QueryDict) -> Export:
 
 
 def _repeated_target_names() -> set[str]:
-    from django.db.models import Count
-
     return set(
         Target.objects.values("name")
         .order_by()
@@ -176,13 +158,7 @@ def _issue_extras(chunk: list[Issue]) -> dict[int, dict[str, Any]]:
 
 
 def issue_export(person: Person, params: QueryDict) -> Export:
-    from sanfuwu.portal.views.issues import IssueFilterForm, filter_issues
-
-    form = IssueFilterForm(params or None, actor=person)
-    form.is_valid()
-    qs = filter_issues(issues_visible_to(person), getattr(form, "cleaned_data", {})).select_related(
-        "visit", "registered_by"
-    )
+    qs = issue_rows_for(person, params).select_related("visit", "registered_by")
     regions = RegionNames()
     shows_raiser = raiser_visible_to(person)
 
@@ -225,8 +201,6 @@ DETAILS = ["联系对象", "统一社会信用代码", "网格", "包联人/部�
 
 
 def coverage_export(person: Person, params: QueryDict) -> Export:
-    from sanfuwu.portal.views.visits import coverage_data
-
     data = coverage_data(person, params)
     percent = lambda r: "—" if r is None else f"{r * 100:.1f}%"  # noqa: E731
     summary = iter(
@@ -266,9 +240,6 @@ def coverage_export(person: Person, params: QueryDict) -> Export:
 
 
 def ranking_export(person: Person, params: QueryDict) -> Export:
-    from sanfuwu.portal.views.race import format_value, period_from
-    from sanfuwu.scoring.standings import league_board
-
     span, start, end = period_from(params)
     league = params.get("league") or League.TERRITORY
     if league not in League.values:
@@ -295,9 +266,6 @@ def ranking_export(person: Person, params: QueryDict) -> Export:
 
 def review_export(person: Person, params: QueryDict) -> Export:
     """A closed review meeting: each unit's result and, sheet two, every evaluator's scores."""
-    from sanfuwu.portal.views.race import review_results_table
-    from sanfuwu.scoring.selectors import meeting_get_for
-
     raw = params.get("meeting", "")
     meeting = meeting_get_for(person, int(raw)) if raw.isdigit() else None
     if meeting is None or not meeting.closed:

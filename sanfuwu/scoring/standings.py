@@ -14,6 +14,7 @@ from sanfuwu.scoring.models import (
     Indicator,
     League,
     ManualValue,
+    ReviewCriterion,
     ReviewMeeting,
     ReviewScore,
     Source,
@@ -77,6 +78,42 @@ def review_results(meeting: ReviewMeeting) -> dict[Any, Measure]:
     ):
         totals[key][evaluator] += float(score)
     return {key: Measure(value=trimmed_mean(per.values()), cases=len(per)) for key, per in totals.items()}
+
+
+ReviewRow = tuple[str, list[float | None], Measure | None]
+
+
+def review_results_table(meeting: ReviewMeeting) -> tuple[list[ReviewCriterion], list[ReviewRow]]:
+    """Criteria, and per unit, best first: its name, the trimmed mean of each criterion, its result."""
+    criteria = list(meeting.criteria.all())
+    measures = review_results(meeting)
+    per_criterion = _criterion_means(meeting)
+    results = sorted(
+        (
+            (name, [per_criterion.get((unit, c.pk)) for c in criteria], measures.get(unit))
+            for unit, name in league_units(meeting.league).items()
+        ),
+        key=lambda r: -(r[2].value or 0) if r[2] else 0,
+    )
+    return criteria, results
+
+
+def _criterion_means(meeting: ReviewMeeting) -> dict[tuple[Any, int], float | None]:
+    scores: dict[tuple[Any, int], list[float]] = {}
+    for unit, criterion, score in ReviewScore.objects.filter(criterion__meeting=meeting).values_list(
+        _unit_field(meeting.league), "criterion_id", "score"
+    ):
+        scores.setdefault((unit, criterion), []).append(float(score))
+    return {key: trimmed_mean(values) for key, values in scores.items()}
+
+
+def format_value(indicator: Indicator, value: float | None) -> str:
+    """An indicator's value as a board shows it: a rate in per cent, anything else with two decimals."""
+    if value is None:
+        return "—"
+    if indicator.unit == "%":
+        return f"{value * 100:.1f}%"
+    return f"{value:,.2f}"
 
 
 def indicator_measures(

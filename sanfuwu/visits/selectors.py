@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Max, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, QueryDict
+from django.utils import timezone
 
+from sanfuwu.core.periods import day_range, month_bounds
 from sanfuwu.people.models import Person, Role
 from sanfuwu.people.scope import scope_of
 from sanfuwu.targets.models import Target
@@ -43,6 +45,25 @@ def visit_get_for(person: Person, pk: int) -> Visit:
         raise Http404("没有找到该走访记录") from None
 
 
+def visit_span(params: QueryDict) -> tuple[date, date] | None:
+    """The month a visit list asks for (this month unless named), or every month with month=all."""
+    if params.get("month") == "all":
+        return None
+    return month_bounds(params.get("month"), timezone.localdate())
+
+
+def visit_rows_for(person: Person, span: tuple[date, date] | None, *, mine: bool = False) -> QuerySet[Visit]:
+    """The visits a person sees made on the days of `span` (all of them with None); `mine` keeps
+    those they recorded or came along to."""
+    qs = visits_visible_to(person)
+    if span is not None:
+        since, until = day_range(*span)
+        qs = qs.filter(visited_at__gte=since, visited_at__lt=until)
+    if mine:
+        qs = qs.filter(Q(recorded_by=person) | Q(visitors=person)).distinct()
+    return qs
+
+
 def pairings_visible_to(person: Person) -> QuerySet[Pairing]:
     """Overseers see the pairings of targets in their territory; a department its own; everyone
     the pairings they hold themselves."""
@@ -57,6 +78,15 @@ def pairings_visible_to(person: Person) -> QuerySet[Pairing]:
     if person.department_id:
         visible |= Q(department_id=person.department_id)
     return qs.filter(visible)
+
+
+def pairing_rows_for(person: Person, term: str) -> QuerySet[Pairing]:
+    """The pairing list's rows: a person's visible pairings whose target or holder matches `term`."""
+    qs = pairings_visible_to(person)
+    term = term.strip()
+    if term:
+        qs = qs.filter(Q(target__name__icontains=term) | Q(person__name__icontains=term))
+    return qs.order_by("target__grid__name", "target__name", "id")
 
 
 def policies_heard(target: Target) -> list[tuple[Policy, date]]:

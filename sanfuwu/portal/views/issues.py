@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from typing import Any
 
 from django import forms
@@ -8,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,114 +17,20 @@ from django.views.decorators.http import require_POST
 
 from sanfuwu.core.forms import StyledForm
 from sanfuwu.core.paging import CappedPaginator, capped_count
+from sanfuwu.issues.filters import IssueFilterForm, filter_issues
 from sanfuwu.issues.forms import ACTION_FORMS, DispatchForm, IssueForm
-from sanfuwu.issues.models import RUNNING_STATUSES, Issue, Source, Status, Tier
-from sanfuwu.issues.selectors import issue_get_for, issue_worklists, issues_visible_to, raiser_visible_to
+from sanfuwu.issues.models import Issue
+from sanfuwu.issues.selectors import (
+    issue_get_for,
+    issue_triage_queue,
+    issue_worklists,
+    issues_visible_to,
+    raiser_visible_to,
+)
 from sanfuwu.issues.services import issue_register
 from sanfuwu.issues.workflow import Action, Conflict, NotAllowed, allowed_actions, issue_act
-from sanfuwu.orgs.models import Category, Department, Region
 from sanfuwu.people.models import Person, Role
-from sanfuwu.people.scope import scope_of
 from sanfuwu.portal.access import person_of, roles_required
-
-
-class IssueFilterForm(StyledForm, forms.Form):
-    q = forms.CharField(label=gettext_lazy("编号或标题"), required=False, max_length=100)
-    status = forms.ChoiceField(
-        label=gettext_lazy("状态"), required=False, choices=[("", gettext_lazy("全部状态")), *Status.choices]
-    )
-    tier = forms.ChoiceField(
-        label=gettext_lazy("办理类型"),
-        required=False,
-        choices=[("", gettext_lazy("全部类型")), *Tier.choices],
-    )
-    source = forms.ChoiceField(
-        label=gettext_lazy("来源"), required=False, choices=[("", gettext_lazy("全部来源")), *Source.choices]
-    )
-    category = forms.ModelChoiceField(
-        label=gettext_lazy("事项分类"),
-        required=False,
-        queryset=Category.objects.all(),
-        empty_label=gettext_lazy("全部分类"),
-    )
-    region = forms.ModelChoiceField(
-        label=gettext_lazy("区域"),
-        required=False,
-        queryset=Region.objects.none(),
-        empty_label=gettext_lazy("全部区域"),
-    )
-    department = forms.ModelChoiceField(
-        label=gettext_lazy("主办部门"),
-        required=False,
-        queryset=Department.objects.all(),
-        empty_label=gettext_lazy("全部部门"),
-    )
-    basis = forms.ChoiceField(
-        label=gettext_lazy("按日期"),
-        required=False,
-        choices=[
-            ("", gettext_lazy("登记日期")),
-            ("dispatched", gettext_lazy("交办日期")),
-            ("due", gettext_lazy("办理期限")),
-            ("resolved", gettext_lazy("办结日期")),
-        ],
-    )
-    date_from = forms.DateField(
-        label=gettext_lazy("日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("到"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    overdue = forms.BooleanField(label=gettext_lazy("仅超期"), required=False)
-    supervised = forms.BooleanField(label=gettext_lazy("仅督办"), required=False)
-
-    def __init__(self, *args: Any, actor: Person, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = scope_of(actor).regions().exclude(kind="grid")  # type: ignore[attr-defined]
-        self.style_widgets()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("结束日期不能早于开始日期。"))
-        return data
-
-
-DATE_BASES = {"dispatched": "dispatched_at", "due": "due_date", "resolved": "resolved_at"}
-
-
-def filter_issues(qs: QuerySet[Issue], data: dict[str, Any]) -> QuerySet[Issue]:
-    today = timezone.localdate()
-    if data.get("q"):
-        term = data["q"].strip()
-        qs = qs.filter(Q(number__iexact=term) | Q(title__icontains=term))
-    for field in ("status", "tier", "source", "category"):
-        if data.get(field):
-            qs = qs.filter(**{field: data[field]})
-    if data.get("region"):
-        qs = qs.filter(region__in=data["region"].subtree())
-    if data.get("department"):
-        qs = qs.filter(lead_department=data["department"])
-    tz = timezone.get_current_timezone()
-    # The date a range applies to: the horse race's drill-downs ask for the one their rate counts by.
-    moment = DATE_BASES.get(data.get("basis") or "", "registered_at")
-    if moment == "due_date":
-        if data.get("date_from"):
-            qs = qs.filter(due_date__gte=data["date_from"])
-        if data.get("date_to"):
-            qs = qs.filter(due_date__lte=data["date_to"])
-    else:
-        if data.get("date_from"):
-            qs = qs.filter(**{f"{moment}__gte": datetime.combine(data["date_from"], time.min, tz)})
-        if data.get("date_to"):
-            qs = qs.filter(
-                **{f"{moment}__lt": datetime.combine(data["date_to"] + timedelta(days=1), time.min, tz)}
-            )
-    if data.get("overdue"):
-        qs = qs.filter(status__in=RUNNING_STATUSES, due_date__lt=today)
-    if data.get("supervised"):
-        qs = qs.filter(supervised=True)
-    return qs
 
 
 def _page(request: HttpRequest, qs: QuerySet[Issue]) -> tuple[Any, str]:
@@ -156,10 +61,7 @@ def triage(request: HttpRequest) -> HttpResponse:
     """待梳理: what has come in and what came back, oldest first."""
     person = person_of(request)
     qs = (
-        issues_visible_to(person)
-        .filter(status__in=[Status.REGISTERED, Status.RETURNED])
-        .prefetch_related("assignments__department")
-        .order_by("registered_at", "id")
+        issue_triage_queue(person).prefetch_related("assignments__department").order_by("registered_at", "id")
     )
     page, query = _page(request, qs)
     # Each issue carries its own dispatch form, prefilled with the category's usual department.

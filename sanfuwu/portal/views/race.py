@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanfuwu.core.periods import SPANS, previous_span, span_bounds, week_bounds, week_name
+from sanfuwu.core.periods import SPANS, previous_span, week_bounds, week_name
 from sanfuwu.issues.selectors import issues_visible_to
 from sanfuwu.orgs.models import Region, RegionKind
 from sanfuwu.people.models import Person, Role
@@ -26,11 +26,13 @@ from sanfuwu.portal.access import person_of, roles_required
 from sanfuwu.reports.bulletin import bulletin_document
 from sanfuwu.reports.figures import bulletin_figures
 from sanfuwu.scoring.dashboard import dashboard_data, region_filter
-from sanfuwu.scoring.models import Indicator, League, ReviewMeeting, ReviewScore, Source
-from sanfuwu.scoring.ranking import Scored, trimmed_mean
+from sanfuwu.scoring.measures import league_units
+from sanfuwu.scoring.models import Indicator, League, ReviewScore, Source
+from sanfuwu.scoring.periods import race_period
+from sanfuwu.scoring.ranking import Scored
 from sanfuwu.scoring.selectors import meeting_get_for, meetings_visible_to
 from sanfuwu.scoring.services import review_meeting_close, review_scores_submit
-from sanfuwu.scoring.standings import Board, league_board, review_results
+from sanfuwu.scoring.standings import Board, format_value, league_board, review_results_table
 from sanfuwu.visits.selectors import pairings_visible_to
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -44,25 +46,8 @@ RATE_SOURCES = {
 }
 
 
-def period_of(request: HttpRequest) -> tuple[str, str, Any, Any]:
-    return _period(request.GET)
-
-
-def period_from(params: QueryDict) -> tuple[str, Any, Any]:
-    span, _month, start, end = _period(params)
-    return span, start, end
-
-
-def _period(params: QueryDict) -> tuple[str, str, Any, Any]:
-    today = timezone.localdate()
-    span = params.get("span") or "month"
-    if span not in SPANS:
-        span = "month"
-    # The month just ended is the default: the running one is not complete.
-    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    month = params.get("month") or last_month
-    start, end = span_bounds(span, month, today)
-    return span, month, start, end
+def period_of(request: HttpRequest) -> tuple[str, str, date, date]:
+    return race_period(request.GET)
 
 
 # The date each rate counts its issues by, so that the list behind a number is its denominator.
@@ -70,14 +55,6 @@ DRILL_BASIS: dict[str, str] = {
     Source.RESPONSE: "dispatched", Source.RESOLUTION: "dispatched", Source.ON_TIME: "due",
     Source.REOPEN: "resolved", Source.SATISFACTION: "resolved",
 }  # fmt: skip
-
-
-def format_value(indicator: Indicator, value: float | None) -> str:
-    if value is None:
-        return "—"
-    if indicator.unit == "%":
-        return f"{value * 100:.1f}%"
-    return f"{value:,.2f}"
 
 
 def _drill(person: Person, indicator: Indicator, league: str, unit: Any, board: Board) -> str | None:
@@ -181,7 +158,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_of(request)
     meeting = meeting_get_for(person, pk)
-    units = _meeting_units(meeting)
+    units = league_units(meeting.league)
     criteria = list(meeting.criteria.all())
     is_evaluator = meeting.evaluators.filter(pk=person.pk).exists()
     unit_field = "department_id" if meeting.league == League.DEPARTMENT else "region_id"
@@ -217,37 +194,6 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "may_close": not meeting.closed and (person.is_superuser or person.has_role(Role.ADMIN, Role.LEADER)),
     }  # fmt: skip
     return render(request, "race/review.html", context)
-
-
-def review_results_table(meeting: ReviewMeeting) -> tuple[list[Any], list[tuple[str, list[Any], Any]]]:
-    """Criteria, and per unit, best first: its name, the trimmed mean of each criterion, its result."""
-    criteria = list(meeting.criteria.all())
-    unit_field = "department_id" if meeting.league == League.DEPARTMENT else "region_id"
-    measures = review_results(meeting)
-    per_criterion = _criterion_means(meeting, unit_field)
-    results = sorted(
-        (
-            (name, [per_criterion.get((unit, c.pk)) for c in criteria], measures.get(unit))
-            for unit, name in _meeting_units(meeting).items()
-        ),
-        key=lambda r: -(r[2].value or 0) if r[2] else 0,
-    )
-    return criteria, results
-
-
-def _meeting_units(meeting: ReviewMeeting) -> dict[Any, str]:
-    from sanfuwu.scoring.measures import league_units
-
-    return league_units(meeting.league)
-
-
-def _criterion_means(meeting: ReviewMeeting, unit_field: str) -> dict[tuple[Any, int], float | None]:
-    scores: dict[tuple[Any, int], list[float]] = {}
-    for unit, criterion, score in ReviewScore.objects.filter(criterion__meeting=meeting).values_list(
-        unit_field, "criterion_id", "score"
-    ):
-        scores.setdefault((unit, criterion), []).append(float(score))
-    return {key: trimmed_mean(values) for key, values in scores.items()}
 
 
 @require_POST

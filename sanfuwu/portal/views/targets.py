@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -15,29 +15,19 @@ from django.utils.translation import gettext as _
 from sanfuwu.people.models import Person
 from sanfuwu.people.selectors import people_visible_to
 from sanfuwu.portal.access import can_edit_targets, person_of
+from sanfuwu.targets.filters import target_filter_from
 from sanfuwu.targets.forms import TargetFilterForm, TargetForm
 from sanfuwu.targets.models import Target, TargetKind
-from sanfuwu.targets.selectors import TargetFilter, target_get_for, target_search
+from sanfuwu.targets.selectors import target_get_for, target_search
 from sanfuwu.targets.services import target_create, target_update
 from sanfuwu.visits.selectors import pairings_visible_to, policies_heard, visits_visible_to
-
-
-def _filter_from(form: TargetFilterForm, *, kind: str | None = None) -> TargetFilter:
-    """Filters from the valid fields; an invalid one is shown at its field and not applied."""
-    form.is_valid()
-    d = getattr(form, "cleaned_data", {})
-    chosen = kind if kind is not None else (d.get("kind") or TargetKind.ENTERPRISE)
-    return TargetFilter(
-        q=d.get("q", ""), kind="" if chosen == "all" else chosen, industry=d.get("industry", ""),
-        region=d.get("region"), grid=d.get("grid"), is_key={"1": True, "0": False}.get(d.get("key", "")),
-    )  # fmt: skip
 
 
 def _kind_tabs(
     person: Person, form: TargetFilterForm, current: str, query: QueryDict
 ) -> list[dict[str, object]]:
     counts = dict(
-        target_search(person, _filter_from(form, kind="all"))
+        target_search(person, target_filter_from(form, kind="all"))
         .order_by()
         .values_list("kind")
         .annotate(n=Count("id"))
@@ -64,7 +54,7 @@ def _kind_tabs(
 def target_list(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     form = TargetFilterForm(request.GET or None, actor=person)
-    filters = _filter_from(form)
+    filters = target_filter_from(form)
     qs = target_search(person, filters)
     page = Paginator(qs, settings.SANFUWU_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -86,11 +76,6 @@ def target_list(request: HttpRequest) -> HttpResponse:
     response = render(request, "targets/_results.html" if partial else "targets/list.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
-
-
-def target_rows_for(person: Person, params: QueryDict) -> QuerySet[Target]:
-    """The list's rows as its filters choose them: what the export writes."""
-    return target_search(person, _filter_from(TargetFilterForm(params or None, actor=person)))
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -10,28 +10,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from sanfuwu.core.periods import SPANS, month_bounds, span_bounds
-from sanfuwu.issues.models import Issue, Status
+from sanfuwu.core.periods import SPANS, month_bounds
+from sanfuwu.issues.models import Issue
 from sanfuwu.issues.selectors import issues_visible_to
 from sanfuwu.people.models import Role
 from sanfuwu.portal.access import VISIT_RECORDERS, person_of, roles_required
 from sanfuwu.visits.campaigns import GroupProgress, campaign_get_for, campaign_progress, campaigns_visible_to
-from sanfuwu.visits.coverage import by_department, by_grid, by_person, coverage, roll_up, street_finder
-from sanfuwu.visits.forms import (
-    GridAssignForm,
-    PeriodForm,
-    ProblemFormSet,
-    VisitRecordForm,
-    targets_for_visit,
-)
-from sanfuwu.visits.selectors import OVERSEERS, pairings_visible_to, visit_get_for, visits_visible_to
+from sanfuwu.visits.forms import GridAssignForm, ProblemFormSet, VisitRecordForm, targets_for_visit
+from sanfuwu.visits.overview import LEVELS, coverage_data, seed_figures
+from sanfuwu.visits.selectors import OVERSEERS, pairing_rows_for, visit_get_for, visit_rows_for
 from sanfuwu.visits.services import pairings_assign_grid, visit_record
 
 RECORDERS = tuple(VISIT_RECORDERS)
@@ -41,14 +34,9 @@ RECORDERS = tuple(VISIT_RECORDERS)
 def visit_list(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     today = timezone.localdate()
+    # The page shows one month at a time; month=all is for the export.
     start, end = month_bounds(request.GET.get("month"), today)
-    tz = timezone.get_current_timezone()
-    qs = visits_visible_to(person).filter(
-        visited_at__gte=datetime.combine(start, time.min, tz),
-        visited_at__lt=datetime.combine(end + timedelta(days=1), time.min, tz),
-    )
-    if request.GET.get("mine"):
-        qs = qs.filter(Q(recorded_by=person) | Q(visitors=person)).distinct()
+    qs = visit_rows_for(person, (start, end), mine=bool(request.GET.get("mine")))
     qs = qs.prefetch_related("targets", "visitors").annotate(problems=Count("issues", distinct=True))
     page = Paginator(qs.order_by("-visited_at", "-id"), 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -160,40 +148,6 @@ def visit_report(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-LEVELS = {
-    "grid": (by_grid, gettext_lazy("网格")),
-    "street": (None, gettext_lazy("街道/园区")),
-    "department": (by_department, gettext_lazy("部门")),
-    "person": (by_person, gettext_lazy("包联人")),
-}
-
-
-def coverage_data(person: Any, params: QueryDict) -> dict[str, Any]:
-    """The coverage of the reader's pairings for the period and region asked: the page and its
-    export read the same numbers."""
-    today = timezone.localdate()
-    period = PeriodForm(params or None, actor=person)
-    period.is_valid()
-    span = params.get("span") or "month"
-    if span not in SPANS:
-        span = "month"
-    start, end = span_bounds(span, params.get("month"), today)
-    pairings = pairings_visible_to(person)
-    region = period.cleaned_data.get("region") if hasattr(period, "cleaned_data") else None
-    if region is not None:
-        ids = region.subtree().values("id")
-        pairings = pairings.filter(Q(target__region_id__in=ids) | Q(target__grid_id__in=ids))
-    results = coverage(pairings, start=start, end=end, today=today)
-    level = params.get("level") or "grid"
-    if level not in LEVELS:
-        level = "grid"
-    key = LEVELS[level][0] or street_finder()
-    return {
-        "period": period, "span": span, "start": start, "end": end, "region": region, "results": results,
-        "level": level, "level_label": LEVELS[level][1], "rollups": roll_up(results, key), "today": today,
-    }  # fmt: skip
-
-
 @login_required
 def coverage_page(request: HttpRequest) -> HttpResponse:
     """走访覆盖 for a month: rollups, the blind spots and what is due this week."""
@@ -219,42 +173,17 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         "counted": len(counted), "fulfilled": fulfilled, "rate": fulfilled / len(counted) if counted else None,
         "gaps": gaps, "pending": pending, "week_end": week_end,
         "due_this_week": sum(1 for r in pending if r.pending and r.pending.end <= week_end),
-        "figures": _figures(person, data["start"], data["end"], data["region"]),
+        "figures": seed_figures(person, data["start"], data["end"], data["region"]),
         "overseer": person.is_superuser or person.has_role(*OVERSEERS),
     }  # fmt: skip
     return render(request, "visits/coverage.html", context)
 
 
-def _figures(person: Any, start: date, end: date, region: Any) -> dict[str, Any]:
-    """The seeds' figures: visits made, reports written, problems collected and resolved."""
-    tz = timezone.get_current_timezone()
-    since, until = (
-        datetime.combine(start, time.min, tz),
-        datetime.combine(end + timedelta(days=1), time.min, tz),
-    )
-    visits = visits_visible_to(person).filter(visited_at__gte=since, visited_at__lt=until)
-    issues = issues_visible_to(person).filter(visit__in=visits.values("pk"))
-    if region is not None:
-        visits = visits.filter(region__in=region.subtree())
-        issues = issues.filter(region__in=region.subtree())
-    collected = issues.count()
-    resolved = issues.filter(status__in=[Status.RESOLVED, Status.CLOSED]).count()
-    return {
-        "visits": visits.count(),
-        "reports": visits.exclude(report="").count(),
-        "collected": collected,
-        "resolved": resolved,
-        "rate": resolved / collected if collected else None,
-    }
-
-
 @login_required
 def pairing_list(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    qs = pairings_visible_to(person).order_by("target__grid__name", "target__name", "id")
     term = request.GET.get("q", "").strip()
-    if term:
-        qs = qs.filter(Q(target__name__icontains=term) | Q(person__name__icontains=term))
+    qs = pairing_rows_for(person, term)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     may_assign = person.is_superuser or person.has_role(Role.ADMIN, Role.DISPATCHER)
     context = {
