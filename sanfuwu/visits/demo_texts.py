@@ -1,49 +1,30 @@
-"""Words for the demo visits: what a visit note, a policy and a research report say."""
+"""Words for the demo visits, kept as data in demo_texts.yaml: what a visit note, a policy and a
+research report say."""
 
-POLICIES = [
-    ("钱塘区支持生物医药产业高质量发展若干政策", "区经济发展局", (2025, 2, 18),
-     "对新获批临床试验、上市许可的创新药和医疗器械给予分档奖励；支持建设公共技术服务平台。"),
-    ("企业稳岗返还和以工代训补贴实施办法", "区人力社保局", (2025, 3, 6),
-     "上年度未裁员或裁员率低于标准的参保企业，按规定返还失业保险费；以工代训按人按月补贴。"),
-    ("小微企业和个体工商户所得税优惠政策", "区税务局", (2025, 1, 10),
-     "小型微利企业年应纳税所得额不超过300万元的部分减按25%计入应纳税所得额，按20%的税率缴纳。"),
-    ("高层次人才安居保障实施细则", "区人才科技局", (2025, 4, 1),
-     "分类给予购房补贴、租房补贴和人才公寓配租；新引进高校毕业生给予生活补贴。"),
-    ("企业技术改造和智能制造专项资金管理办法", "区经济发展局", (2025, 5, 12),
-     "对设备投资额达到标准的技改项目按投资额给予补助；支持企业上云和数字化车间建设。"),
-    ("“政银担”融资风险资金池操作细则", "区财政局", (2025, 3, 20),
-     "对科技型小微企业贷款提供风险分担，合作银行降低担保门槛，贷款贴息按季拨付。"),
-    ("外贸企业出口信用保险保费补助政策", "区商务局", (2025, 6, 3),
-     "对企业投保短期出口信用保险的保费给予补助；支持企业参加境外重点展会。"),
-    ("工业企业危险废物规范化管理指引", "区生态环境分局", (2025, 7, 15),
-     "明确危险废物贮存、转移联单和台账要求；小微企业可纳入集中收运体系。"),
-]  # fmt: skip
+from __future__ import annotations
 
-ENTERPRISE_NOTES = [
-    "与企业负责人面对面交流，了解今年以来生产经营情况。企业订单总体平稳，{season}产能利用率约{rate}%，主要困难集中在用工和配套方面。",
-    "走访企业生产车间和研发中心，听取企业对营商环境的意见建议。企业反映审批效率明显提升，希望在人才住房和子女入学上继续给予支持。",
-    "召开企业座谈会，宣讲近期出台的惠企政策，逐条解读申报条件和时间节点。企业对政策兑现进度较为关注。",
-    "电话回访企业经营情况，企业表示上次反映的问题已有部门对接，目前推进顺利，暂无新的诉求。",
-    "实地查看企业周边道路、停车和配套设施情况，企业希望尽快完善公交线路，方便员工通勤。",
-    "了解企业扩产计划，企业拟新增一条生产线，需要协调用地、用电和环评手续，已记录并向相关部门反映。",
-    "走访中企业介绍了新产品研发进展，希望在首台套认定和市场推广方面得到支持。",
-    "与企业人事负责人交流用工情况，{season}招工难度较大，普工缺口约{gap}人，希望举办专场招聘会。",
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+
+@cache
+def load() -> dict[str, Any]:
+    """The file as parsed, read once per process: the names below and any later caller share it."""
+    return yaml.safe_load(files("sanfuwu.visits").joinpath("demo_texts.yaml").read_text(encoding="utf-8"))
+
+
+_texts = load()
+
+# (title, issuer, (year, month, day), summary), as the demo has always unpacked them
+POLICIES: list[tuple[str, str, tuple[int, int, int], str]] = [
+    (p["title"], p["issuer"], (p["issued_on"].year, p["issued_on"].month, p["issued_on"].day), p["summary"])
+    for p in _texts["policies"]
 ]
-
-COMMUNITY_NOTES = [
-    "到社区蹲点调研，走访居民家庭和便民服务中心，了解老旧小区改造、停车和养老服务方面的诉求。",
-    "召开社区议事会，听取居民代表、物业和社区干部意见，梳理出需要协调解决的问题清单。",
-    "走访村级集体经济项目和留用地开发情况，村干部反映项目审批周期较长，希望加快推进。",
-]
-
-MET = ["总经理", "副总经理", "行政经理", "人事经理", "财务总监", "厂长", "董事长助理", "办公室主任"]
-COMMUNITY_MET = ["社区书记", "社区主任", "村委会主任", "居民代表", "物业经理"]
-
-REPORT_PARAGRAPHS = [
-    "一、基本情况",
-    "本次蹲点调研深入{place}，采取座谈交流、入户走访、实地查看等方式，共走访居民群众和经营主体{n}户，召开座谈会1次。",
-    "二、存在的主要问题",
-    "一是公共服务配套仍有短板，停车位和养老服务供给不足；二是部分老旧小区设施老化，改造需求迫切；三是群众对办事效率的期待进一步提高。",
-    "三、下一步建议",
-    "建议相关部门将调研中收集的问题纳入三服务问题库，明确责任单位和办理时限，定期通报办理进度，做到件件有回音、事事有着落。",
-]
+ENTERPRISE_NOTES: list[str] = _texts["enterprise_notes"]
+COMMUNITY_NOTES: list[str] = _texts["community_notes"]
+MET: list[str] = _texts["met"]
+COMMUNITY_MET: list[str] = _texts["community_met"]
+REPORT_PARAGRAPHS: list[str] = _texts["report_paragraphs"]
