@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from sanfuwu.issues.models import RUNNING_STATUSES, Assignment, Issue, IssueEvent, Rating, Status, Tier
+from sanfuwu.core.periods import day_range, month_bounds
+from sanfuwu.issues.models import (
+    DONE_STATUSES,
+    Assignment,
+    Issue,
+    IssueEvent,
+    Rating,
+    Status,
+    Tier,
+    overdue_q,
+    supervised_open_q,
+)
 from sanfuwu.orgs.models import Region
 from sanfuwu.scoring.measures import accepted_in_time
 from sanfuwu.visits.coverage import coverage
 from sanfuwu.visits.models import Pairing
-
-DONE = (Status.RESOLVED, Status.CLOSED)
 
 
 @dataclass
@@ -71,20 +80,16 @@ class Figures:
         return self.resolved / self.collected if self.collected else None
 
 
-def _since(day: date) -> datetime:
-    return datetime.combine(day, time.min, timezone.get_current_timezone())
-
-
 def bulletin_figures(unit: Region, start: date, end: date) -> Figures:
-    since, until = _since(start), _since(end + timedelta(days=1))
+    since, until = day_range(start, end)
     territory = Issue.objects.filter(region__in=unit.subtree()).exclude(status=Status.VOID)
     collected = territory.filter(registered_at__gte=since, registered_at__lt=until)
     figures = Figures(unit=unit, start=start, end=end, collected=collected.count(),
-                      resolved=collected.filter(status__in=DONE).count())  # fmt: skip
+                      resolved=collected.filter(status__in=DONE_STATUSES).count())  # fmt: skip
     by_tier = {
         row["tier"]: row
         for row in collected.values("tier").annotate(
-            n=Count("id"), done=Count("id", filter=Q(status__in=DONE))
+            n=Count("id"), done=Count("id", filter=Q(status__in=DONE_STATUSES))
         )
     }
     figures.tiers = [
@@ -124,10 +129,8 @@ def bulletin_figures(unit: Region, start: date, end: date) -> Figures:
     )
     # Late and supervised as they stand today: the list a bulletin asks departments to act on.
     today = timezone.localdate()
-    overdue = territory.filter(status__in=RUNNING_STATUSES, due_date__lt=today)
-    supervised = territory.filter(
-        supervised=True, status__in=[*RUNNING_STATUSES, Status.LONG_TERM, Status.RETURNED]
-    )
+    overdue = territory.filter(overdue_q(today))
+    supervised = territory.filter(supervised_open_q())
     figures.overdue_count, figures.supervised_count = overdue.count(), supervised.count()
     figures.overdue = list(overdue.select_related("lead_department").order_by("due_date")[:30])
     figures.supervised = list(
@@ -144,8 +147,7 @@ def bulletin_figures(unit: Region, start: date, end: date) -> Figures:
     ids = unit.subtree().values("id")
     pairings = Pairing.objects.filter(Q(target__region_id__in=ids) | Q(target__grid_id__in=ids))
     if (end - start).days < 27:
-        first = end.replace(day=1)
-        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        first, last = month_bounds(f"{end:%Y-%m}", end)
         # As of the day after the week: what was met counts, what is still open is still owed.
         every = coverage(pairings, start=first, end=last, today=end + timedelta(days=1))
         results = [r for r in every if r.counted or r.pending]

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from sanfuwu.issues.models import RUNNING_STATUSES, Issue, IssueEvent, Rating, Source, Status, Tier
+from sanfuwu.core.periods import day_range, day_start
+from sanfuwu.issues.models import (
+    DONE_STATUSES,
+    Issue,
+    IssueEvent,
+    Rating,
+    Source,
+    Tier,
+    overdue_q,
+    supervised_open_q,
+)
 from sanfuwu.orgs.models import Region
 from sanfuwu.visits.coverage import by_grid, coverage, roll_up
 from sanfuwu.visits.models import Pairing
-
-
-def _since(day: date) -> datetime:
-    return datetime.combine(day, time.min, timezone.get_current_timezone())
 
 
 def months_back(end: date, n: int) -> list[date]:
@@ -31,7 +37,9 @@ def months_back(end: date, n: int) -> list[date]:
 
 def _monthly(qs: QuerySet[Any], field: str, months: list[date], by: str) -> dict[str, list[int]]:
     rows = (
-        qs.filter(**{f"{field}__gte": _since(months[0]), f"{field}__lt": _since(_next_month(months[-1]))})
+        qs.filter(
+            **{f"{field}__gte": day_start(months[0]), f"{field}__lt": day_start(_next_month(months[-1]))}
+        )
         .annotate(m=TruncMonth(field))
         .values("m", by)
         .annotate(n=Count("id"))
@@ -56,24 +64,22 @@ def dashboard_data(
     labels = [f"{m:%Y-%m}" for m in months]
     by_source = _monthly(issues.order_by(), "registered_at", months, "source")
     by_tier = _monthly(issues.order_by(), "registered_at", months, "tier")
-    in_period = issues.order_by().filter(
-        registered_at__gte=_since(start), registered_at__lt=_since(end + timedelta(days=1))
-    )
+    since, until = day_range(start, end)
+    in_period = issues.order_by().filter(registered_at__gte=since, registered_at__lt=until)
     categories = list(in_period.values("category__name").annotate(n=Count("id")).order_by("-n")[:12])
-    late = Q(status__in=RUNNING_STATUSES, due_date__lt=today)
-    open_ = Q(status__in=[Status.ASSIGNED, Status.IN_PROGRESS, Status.LONG_TERM, Status.RETURNED])
+    late, supervised = overdue_q(today), supervised_open_q()
     departments = list(
         issues.order_by()
         .filter(lead_department__isnull=False)
-        .filter(late | (Q(supervised=True) & open_))
+        .filter(late | supervised)
         .values("lead_department__name")
-        .annotate(overdue=Count("id", filter=late), supervised=Count("id", filter=Q(supervised=True) & open_))
+        .annotate(overdue=Count("id", filter=late), supervised=Count("id", filter=supervised))
         .order_by("-overdue")[:15]
     )
     rated = IssueEvent.objects.filter(action="rate", issue_id__in=issues.order_by().values("id"))
     pleased = Q(changes__rating__in=[Rating.SATISFIED.value, Rating.BASIC.value])
     trend_rows = (
-        rated.filter(at__gte=_since(months[0]), at__lt=_since(_next_month(months[-1])))
+        rated.filter(at__gte=day_start(months[0]), at__lt=day_start(_next_month(months[-1])))
         .annotate(m=TruncMonth("at"))
         .values("m")
         .annotate(n=Count("id"), ok=Count("id", filter=pleased))
@@ -108,9 +114,9 @@ def dashboard_data(
         },
         "totals": {
             "registered": in_period.count(),
-            "resolved": in_period.filter(status__in=[Status.RESOLVED, Status.CLOSED]).count(),
+            "resolved": in_period.filter(status__in=DONE_STATUSES).count(),
             "overdue": issues.order_by().filter(late).count(),
-            "supervised": issues.order_by().filter(Q(supervised=True) & open_).count(),
+            "supervised": issues.order_by().filter(supervised).count(),
         },
     }
 

@@ -8,14 +8,15 @@ issues themselves: each rate is one aggregate query over indexed columns.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
-from sanfuwu.issues.models import Assignment, Issue, IssueEvent, Rating, Status
+from sanfuwu.core.periods import day_range
+from sanfuwu.issues.models import DONE_STATUSES, Assignment, Issue, IssueEvent, Rating, Status
 from sanfuwu.orgs.models import Department, Region, RegionKind
 from sanfuwu.scoring.models import League, Source
 from sanfuwu.scoring.ranking import Measure, rate
@@ -25,7 +26,6 @@ from sanfuwu.visits.models import Pairing
 from sanfuwu.workdays.calendar import UnknownYearError, WorkCalendar
 
 STREET_PATH_LENGTH = 16  # the district's segment and the street's, 8 characters each
-DONE = (Status.RESOLVED, Status.CLOSED)
 
 
 def league_units(league: str) -> dict[Any, str]:
@@ -36,11 +36,6 @@ def league_units(league: str) -> dict[Any, str]:
         )
     streets = Region.objects.filter(kind__in=[RegionKind.STREET, RegionKind.PARK], active=True)
     return dict(streets.order_by("sort_order", "path").values_list("pk", "name"))
-
-
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return datetime.combine(start, time.min, tz), datetime.combine(end + timedelta(days=1), time.min, tz)
 
 
 def _grouped(
@@ -74,7 +69,6 @@ def _collect(rows: QuerySet[Any], key: Callable[[Any], Any]) -> dict[Any, Measur
 def accepted_in_time(start: date, end: date) -> Q | None:
     """Lead assignments dispatched on a day of the period and accepted by the end of the next
     working day; None when a year of the period has no working-day calendar yet."""
-    tz = timezone.get_current_timezone()
     try:
         calendar = WorkCalendar(start, end + timedelta(days=40))
         limits = {}
@@ -83,15 +77,15 @@ def accepted_in_time(start: date, end: date) -> Q | None:
             following = day + timedelta(days=1)
             while not calendar.is_workday(following):
                 following += timedelta(days=1)
-            limits[day] = datetime.combine(following + timedelta(days=1), time.min, tz)
+            limits[day] = day_range(day, following)[1]  # before the end of the next working day
     except UnknownYearError:
         return None
     in_time = Q(pk__in=[])
     for day, limit in limits.items():
-        day_start = datetime.combine(day, time.min, tz)
+        since, until = day_range(day, day)
         in_time |= Q(
-            dispatched_at__gte=day_start,
-            dispatched_at__lt=day_start + timedelta(days=1),
+            dispatched_at__gte=since,
+            dispatched_at__lt=until,
             accepted_at__lt=limit,
         )
     return in_time
@@ -99,7 +93,7 @@ def accepted_in_time(start: date, end: date) -> Q | None:
 
 def response(league: str, start: date, end: date) -> dict[Any, Measure]:
     """响应率: lead assignments dispatched in the period and accepted by the end of the next working day."""
-    since, until = _bounds(start, end)
+    since, until = day_range(start, end)
     in_time = accepted_in_time(start, end)
     if in_time is None:
         return {}
@@ -126,16 +120,18 @@ def on_time(league: str, start: date, end: date) -> dict[Any, Measure]:
 
 def resolution(league: str, start: date, end: date) -> dict[Any, Measure]:
     """办结率: of the issues dispatched in the period, those resolved."""
-    since, until = _bounds(start, end)
+    since, until = day_range(start, end)
     qs = Issue.objects.filter(dispatched_at__gte=since, dispatched_at__lt=until).exclude(status=Status.VOID)
     grouped, key = _grouped(qs, league)
-    return _collect(grouped.annotate(den=Count("id"), num=Count("id", filter=Q(status__in=DONE))), key)
+    return _collect(
+        grouped.annotate(den=Count("id"), num=Count("id", filter=Q(status__in=DONE_STATUSES))), key
+    )
 
 
 def satisfaction(league: str, start: date, end: date) -> dict[Any, Measure]:
     """满意率: of the return visits made in the period, 满意 or 基本满意. Every rating counts, the
     不满意 that reopened an issue too, though the issue's own rating is later replaced."""
-    since, until = _bounds(start, end)
+    since, until = day_range(start, end)
     qs = IssueEvent.objects.filter(action="rate", at__gte=since, at__lt=until)
     grouped, key = _grouped(qs, league, "issue__")
     pleased = Q(changes__rating__in=[Rating.SATISFIED.value, Rating.BASIC.value])
@@ -144,7 +140,7 @@ def satisfaction(league: str, start: date, end: date) -> dict[Any, Measure]:
 
 def reopen(league: str, start: date, end: date) -> dict[Any, Measure]:
     """重办率 (lower is better): of the issues resolved in the period, those reopened at least once."""
-    since, until = _bounds(start, end)
+    since, until = day_range(start, end)
     qs = Issue.objects.filter(resolved_at__gte=since, resolved_at__lt=until)
     grouped, key = _grouped(qs, league)
     return _collect(grouped.annotate(den=Count("id"), num=Count("id", filter=Q(reopen_count__gt=0))), key)
@@ -154,7 +150,7 @@ def density(league: str, start: date, end: date) -> dict[Any, Measure]:
     """每千家企业问题数: issues registered in the period per 1,000 active enterprises of the territory."""
     if league == League.DEPARTMENT:
         return {}
-    since, until = _bounds(start, end)
+    since, until = day_range(start, end)
     issues, key = _grouped(Issue.objects.filter(registered_at__gte=since, registered_at__lt=until), league)
     counts = {key(r["unit"]): r["n"] for r in issues.annotate(n=Count("id"))}
     firms, key = _grouped(Target.objects.filter(kind=TargetKind.ENTERPRISE, active=True), league)

@@ -82,15 +82,20 @@ def _cards(person: Person) -> list[Card]:
     return cards
 
 
+def _issues_url(**params: str) -> str:
+    return reverse("issues:list") + ("?" + urlencode(params) if params else "")
+
+
 def _issue_cards(person: Person) -> list[Card]:
-    """The day's work first: what waits for this person, by role."""
-    from sanfuwu.issues.models import RUNNING_STATUSES, Status
-    from sanfuwu.issues.selectors import issue_worklists, issues_visible_to
+    """The day's work first: what waits for this person, by role. A card counts a status group and
+    links to the list filtered by that group, so that the number is the length of the list."""
+    from sanfuwu.issues.models import StatusGroup, status_group_q
+    from sanfuwu.issues.selectors import issue_triage_queue, issue_worklists, issues_visible_to
 
     cards: list[Card] = []
     today = timezone.localdate()
     if person.has_role(Role.DISPATCHER):
-        waiting = issues_visible_to(person).filter(status__in=[Status.REGISTERED, Status.RETURNED]).count()
+        waiting = issue_triage_queue(person).count()
         cards.append(Card(_("待梳理"), waiting, "ti-inbox", reverse("issues:triage"), "red"))
     if person.has_role(Role.HANDLER) and person.department is not None:
         queries = issue_worklists(person.department)
@@ -114,21 +119,12 @@ def _issue_cards(person: Person) -> list[Card]:
         )
     if person.has_role(Role.LEADER, Role.SUPERVISOR, Role.ADMIN) or person.is_superuser:
         visible = issues_visible_to(person)
-        overdue = visible.filter(status__in=RUNNING_STATUSES, due_date__lt=today).count()
-        cards.append(
-            Card(_("超期未办结"), overdue, "ti-alarm", reverse("issues:list") + "?overdue=on", "orange")
-        )
-        cards.append(
-            Card(
-                _("挂牌督办"),
-                visible.filter(supervised=True)
-                .exclude(status__in=[Status.CLOSED, Status.VOID, Status.RESOLVED])
-                .count(),
-                "ti-flag",
-                reverse("issues:list") + "?supervised=on",
-                "red",
-            )
-        )
+        for label, group, icon, tone in (
+            (_("超期未办结"), StatusGroup.OVERDUE, "ti-alarm", "orange"),
+            (_("挂牌督办"), StatusGroup.SUPERVISED, "ti-flag", "red"),
+        ):
+            count = visible.filter(status_group_q(group, today)).count()
+            cards.append(Card(label, count, icon, _issues_url(group=group.value), tone))
     if person.has_role(Role.VISITOR):
         mine = issues_visible_to(person).filter(registered_by=person)
         cards.append(Card(_("我登记的问题"), mine.count(), "ti-notes", reverse("issues:mine"), "blue"))

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -49,11 +48,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     qs = filter_issues(issues_visible_to(person), getattr(form, "cleaned_data", {}))
     page, query = _page(request, qs.order_by("-registered_at", "-id"))
-    return render(
-        request,
-        "issues/list.html",
-        {"form": form, "page": page, "query": query, "today": timezone.localdate()},
-    )
+    return render(request, "issues/list.html", {"form": form, "page": page, "query": query})
 
 
 @roles_required(Role.DISPATCHER)
@@ -66,7 +61,7 @@ def triage(request: HttpRequest) -> HttpResponse:
     page, query = _page(request, qs)
     # Each issue carries its own dispatch form, prefilled with the category's usual department.
     items = [(issue, DispatchForm(issue=issue, auto_id=f"id_%s_{issue.pk}")) for issue in page.object_list]
-    context = {"page": page, "query": query, "items": items, "today": timezone.localdate()}
+    context = {"page": page, "query": query, "items": items}
     return render(request, "issues/triage.html", context)
 
 
@@ -95,7 +90,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     tabs = [(key, label, *capped_count(queries[key]), key == tab) for key, label in WORK_TABS]
     return render(
         request, "issues/worklist.html",
-        {"page": page, "query": query, "tabs": tabs, "tab": tab, "department": person.department, "today": timezone.localdate()},
+        {"page": page, "query": query, "tabs": tabs, "tab": tab, "department": person.department},
     )  # fmt: skip
 
 
@@ -105,11 +100,7 @@ def my_issues(request: HttpRequest) -> HttpResponse:
     qs = issues_visible_to(person).filter(registered_by=person).order_by("-registered_at", "-id")
     counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
     page, query = _page(request, qs)
-    return render(
-        request,
-        "issues/mine.html",
-        {"page": page, "query": query, "counts": counts, "today": timezone.localdate()},
-    )
+    return render(request, "issues/mine.html", {"page": page, "query": query, "counts": counts})
 
 
 @roles_required(Role.VISITOR, Role.DISPATCHER, Role.ADMIN)
@@ -149,7 +140,6 @@ def _detail_context(
         "extensions": issue.extensions.select_related("requested_by").order_by("-requested_at"),
         "milestones": issue.milestones.all(),
         "overdue": issue.is_overdue(),
-        "today": timezone.localdate(),
         "attachments": issue.attachments.select_related("uploaded_by").order_by("uploaded_at"),
         "attachment_form": AttachmentForm() if _may_attach(person, issue) else None,
         "show_raiser": raiser_visible_to(person)(issue),
@@ -210,7 +200,7 @@ def issue_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def _triage_item(request: HttpRequest, issue: Issue, form: Any, status: int) -> HttpResponse:
     """The queue's row after an inline dispatch: the result, or the form again with its errors."""
     text = " ".join(str(m) for m in messages.get_messages(request))
-    context: dict[str, Any] = {"issue": issue, "today": timezone.localdate(), "form": form}
+    context: dict[str, Any] = {"issue": issue, "form": form}
     if form is None:
         if status == 200:
             lead = issue.lead_department.name if issue.lead_department else ""

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanfuwu.core.periods import SPANS, previous_span, week_bounds, week_name
+from sanfuwu.issues.models import StatusGroup
 from sanfuwu.issues.selectors import issues_visible_to
 from sanfuwu.orgs.models import Region, RegionKind
 from sanfuwu.people.models import Person, Role
@@ -133,6 +134,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         issues = issues.filter(lead_department_id=person.department_id)
         pairings = pairings.filter(department_id=person.department_id)
     data = dashboard_data(issues, pairings, start, end)
+    own_department = person.department if person.department_id and not scope.everything else None
     leagues = (
         [League.DEPARTMENT]
         if person.department_id and not scope.everything
@@ -144,9 +146,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "span": span, "spans": SPANS.items(), "month": month, "start": start, "end": end,
         "last_week": week_name(week_bounds(None, timezone.localdate())[0]),
         "regions": regions if not person.department_id or scope.everything else [], "region": region,
-        "own_department": person.department if person.department_id and not scope.everything else None,
+        "own_department": own_department, "lists": _total_lists(start, end, region, own_department),
     }  # fmt: skip
     return render(request, "race/dashboard.html", context)
+
+
+def _total_lists(start: date, end: date, region: Region | None, department: Any) -> dict[str, str]:
+    """The issue list behind each of the dashboard's totals, filtered as the total counts."""
+    unit = {key: value.pk for key, value in (("region", region), ("department", department)) if value}
+    period = {**unit, "date_from": start.isoformat(), "date_to": end.isoformat()}
+    queries: dict[str, dict[str, Any]] = {
+        "registered": period,
+        "resolved": {**period, "group": StatusGroup.DONE.value},
+        "overdue": {**unit, "group": StatusGroup.OVERDUE.value},
+        "supervised": {**unit, "group": StatusGroup.SUPERVISED.value},
+    }
+    return {key: f"{reverse('issues:list')}?{urlencode(query)}" for key, query in queries.items()}
 
 
 @login_required
