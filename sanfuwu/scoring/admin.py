@@ -8,16 +8,23 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from sanfuwu.core.admin_scope import ScopedAdmin
+from sanfuwu.orgs.models import RegionKind
+from sanfuwu.people.models import Person
+from sanfuwu.people.scope import scope_of
 from sanfuwu.scoring.models import (
     Indicator,
     ManualValue,
     ReviewCriterion,
     ReviewMeeting,
+    Source,
     UnitTarget,
 )
+from sanfuwu.scoring.services import manual_value_check, manual_value_set
 
 FULL = Decimal(100)
 
@@ -98,14 +105,97 @@ class UnitTargetAdmin(admin.ModelAdmin):
     list_filter = ("indicator", "year")
 
 
+KEY_FIELDS = ("indicator", "region", "department", "month")
+
+
+class ManualValueForm(forms.ModelForm[ManualValue]):
+    actor: Person  # set per request by ManualValueAdmin.get_form
+
+    class Meta:
+        model = ManualValue
+        fields = (*KEY_FIELDS, "value")
+
+    def _given(self, data: dict[str, Any], name: str) -> Any:
+        # On a change the key fields are read-only and absent from the form: the row's own count.
+        return data.get(name) if name in self.fields else getattr(self.instance, name)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if any(name in self.errors for name in KEY_FIELDS):
+            return data
+        indicator, month = self._given(data, "indicator"), self._given(data, "month")
+        region, department = self._given(data, "region"), self._given(data, "department")
+        if region is None and department is None:
+            self.add_error("region", _("请选择街道、园区或部门。"))
+            return data
+        if region is not None and department is not None:
+            self.add_error("department", _("街道园区和部门只能选一个。"))
+            return data
+        unit, unit_field = (region, "region") if region is not None else (department, "department")
+        try:
+            manual_value_check(actor=self.actor, indicator=indicator, unit=unit)
+        except ValidationError as refused:
+            for name, messages in refused.message_dict.items():
+                field = unit_field if name == "unit" else name
+                self.add_error(field if field in self.fields else None, messages)
+            return data
+        same = ManualValue.objects.filter(
+            indicator=indicator, month=month.replace(day=1), **{unit_field: unit}
+        )
+        if self.instance.pk is None and same.exists():
+            # The service would correct that row in place, but "add" asked for a new one.
+            message = _("该单位这个月的“%(name)s”已经录入，请在列表中修改。")
+            self.add_error("month", message % {"name": indicator.name})
+        return data
+
+
 @admin.register(ManualValue)
-class ManualValueAdmin(admin.ModelAdmin):
+class ManualValueAdmin(ScopedAdmin):
+    """Values are entered and corrected through manual_value_set, as by the import, within one's scope."""
+
+    form = ManualValueForm
     list_display = ("indicator", "region", "department", "month", "value", "entered_by")
     list_filter = ("indicator", "month")
+    list_select_related = ("indicator", "region", "department", "entered_by")
+
+    def scoped_queryset(self, request: HttpRequest, qs: QuerySet[Any]) -> QuerySet[Any]:
+        scope = scope_of(request.user)  # type: ignore[arg-type]
+        # Departments' values are entered district-wide only; below that, one's own streets' values.
+        return qs if scope.everything else qs.filter(region_id__in=scope.region_ids())
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = [*KEY_FIELDS, "value"]
+        if not scope_of(request.user).everything:  # type: ignore[arg-type]
+            fields.remove("department")
+        return fields if obj is None else [*fields, "entered_by", "entered_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A value is known by its indicator, unit and month: a change corrects the value alone.
+        return () if obj is None else (*KEY_FIELDS, "entered_by", "entered_at")
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        form.actor = request.user  # type: ignore[attr-defined]
+        return form
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "indicator":
+            kwargs["queryset"] = Indicator.objects.filter(source=Source.MANUAL)
+        elif db_field.name == "region":
+            streets = scope_of(request.user).regions()  # type: ignore[arg-type]
+            kwargs["queryset"] = streets.filter(kind__in=[RegionKind.STREET, RegionKind.PARK])
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: ManualValue, form: Any, change: bool) -> None:
-        obj.entered_by = request.user if request.user.is_authenticated else None
-        super().save_model(request, obj, form, change)
+        unit = obj.region or obj.department
+        assert unit is not None, "the form asks for one unit"
+        entry, _created = manual_value_set(
+            actor=request.user,  # type: ignore[arg-type]
+            indicator=obj.indicator, unit=unit, month=obj.month, value=obj.value,
+        )  # fmt: skip
+        # The admin's message, log entry and redirect name the row the service wrote.
+        obj.pk, obj.month = entry.pk, entry.month
+        obj.entered_by, obj.entered_at = entry.entered_by, entry.entered_at
 
 
 class CriterionInline(admin.TabularInline):

@@ -85,10 +85,8 @@ def criteria_of(meeting: ReviewMeeting) -> list[ReviewCriterion]:
     return list(meeting.criteria.all())
 
 
-def manual_value_set(
-    *, actor: Person, indicator: Indicator, unit: Region | Department, month: date, value: Decimal
-) -> tuple[ManualValue, bool]:
-    """Enter (or correct) a unit's value of a hand-entered indicator for a month."""
+def manual_value_check(*, actor: Person, indicator: Indicator, unit: Region | Department) -> None:
+    """Whether `actor` may enter `indicator` for `unit`; refusals keyed "indicator" and "unit"."""
     scope = scope_of(actor)
     errors: dict[str, str] = {}
     if indicator.source != Source.MANUAL:
@@ -105,7 +103,14 @@ def manual_value_set(
         errors["unit"] = _("所选单位不在您的管辖范围内。")
     if errors:
         raise ValidationError(errors)
-    unit_field = "department" if is_department else "region"
+
+
+def manual_value_set(
+    *, actor: Person, indicator: Indicator, unit: Region | Department, month: date, value: Decimal
+) -> tuple[ManualValue, bool]:
+    """Enter (or correct) a unit's value of a hand-entered indicator for a month."""
+    manual_value_check(actor=actor, indicator=indicator, unit=unit)
+    unit_field = "department" if isinstance(unit, Department) else "region"
     key = {"indicator": indicator, "month": month.replace(day=1), unit_field: unit}
     entry = ManualValue.objects.filter(**key).first()
     created = entry is None
