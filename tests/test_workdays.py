@@ -87,6 +87,20 @@ def test_it_uses_a_year_once_an_admin_entered_its_schedule(db):
     assert add_workdays(date(2026, 12, 28), 5) == date(2027, 1, 4)
 
 
+def test_it_takes_only_weekends_off_in_an_entered_year_without_holidays_or_make_ups(db):
+    # 2031 is beyond chinese-calendar, so only the admin's entry answers for it; an entered year
+    # without a single holiday or make-up row is taken at its word: weekends off, nothing else.
+    CalendarYear.objects.create(year=2031, note="测试：只有周末休息")
+    friday, monday = date(2031, 3, 7), date(2031, 3, 10)
+    assert add_workdays(friday, 1) == monday
+    assert add_workdays(friday, 5) == date(2031, 3, 14)  # the next Friday
+    assert [is_workday(friday + timedelta(days=i)) for i in range(4)] == [True, False, False, True]
+    assert workdays_between(friday, monday) == 1
+    # No holiday was entered, so not even New Year's Day (a Wednesday in 2031) is off.
+    assert is_workday(date(2031, 1, 1))
+    assert add_workdays(date(2030, 12, 31), 1) == date(2031, 1, 1)
+
+
 def test_the_admins_table_overrides_the_package(db):
     CalendarDay.objects.create(date=date(2026, 11, 23), kind=DayKind.HOLIDAY, note="临时放假")
     assert not is_workday(date(2026, 11, 23))

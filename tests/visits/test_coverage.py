@@ -128,6 +128,25 @@ def test_it_stops_owing_visits_once_the_target_is_deactivated(world: World, grid
     assert one(p).due == [Slot(*JAN)]
 
 
+def test_it_owes_nothing_for_the_month_whose_last_day_the_target_was_deactivated_on(
+    world: World, gridder: Person
+) -> None:
+    # inactive_since is the first day nothing is owed, and a month is owed only if the target is
+    # still active on its last day: deactivated on 31 January, January is not owed and not missed.
+    p = pair(world.xiasha_firm, gridder)
+    Target.objects.filter(pk=world.xiasha_firm.pk).update(active=False, inactive_since=date(2025, 1, 31))
+    result = one(p)
+    assert result.due == [] and result.missed == [] and not result.counted
+    assert roll_up([result], by_person) == []
+    # A visit on the day it was deactivated does not bring January back.
+    visit(world.xiasha_firm, at(date(2025, 1, 31)), gridder)
+    assert one(p).due == []
+    # Deactivated one day later, on 1 February, the 31st was still an active day: January is owed,
+    # and the visit on the 31st meets it.
+    Target.objects.filter(pk=world.xiasha_firm.pk).update(inactive_since=date(2025, 2, 1))
+    assert one(p).due == one(p).met == [Slot(*JAN)]
+
+
 def test_it_counts_only_the_paired_person_or_department(world: World, gridder: Person) -> None:
     stranger = make_person("cov_other", [Role.VISITOR], region=world.touge_grid)
     engineer = make_person("cov_engineer", [Role.HANDLER], department=world.jianshe)
