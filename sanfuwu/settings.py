@@ -56,7 +56,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not memory, for the test database: threads then share it through SQLite's own
     # locking, as the web server's threads do, and the concurrency tests mean the same here.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-sanfuwu.sqlite3")}
+    # Named after the database it tests, so that runs against different files never share one.
+    _db_file = Path(DATABASES["default"]["NAME"])
+    DATABASES["default"]["TEST"] = {"NAME": str(_db_file.with_name(f"test-{_db_file.name}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

@@ -31,7 +31,8 @@ from sanfuwu.imports.cells import (
 from sanfuwu.imports.engine import Action, Importer, Outcome, RowReader, each
 from sanfuwu.imports.lookups import People, RegionNames, Targets, categories, departments
 from sanfuwu.imports.workbook import Column, Row
-from sanfuwu.issues.ledger import History, LedgerEntry, ledger_history, ledger_problems, ledger_write
+from sanfuwu.issues.history import History, histories_write
+from sanfuwu.issues.ledger import LedgerActors, LedgerEntry, LedgerRefused, ledger_history, ledger_problems
 from sanfuwu.issues.models import (
     ChecklistTemplateItem,
     Issue,
@@ -42,8 +43,10 @@ from sanfuwu.issues.models import (
     SupervisionLevel,
     Tier,
 )
+from sanfuwu.issues.rules import Actor
 from sanfuwu.people.models import Person
 from sanfuwu.people.scope import scope_of
+from sanfuwu.people.selectors import people_visible_to
 from sanfuwu.targets.selectors import targets_visible_to
 from sanfuwu.visits.models import Visit
 from sanfuwu.visits.selectors import visits_visible_to
@@ -130,7 +133,9 @@ class LedgerImporter(Importer):
         self.departments = departments()
         self.targets = Targets(targets_visible_to(actor))
         self.visits = visits_visible_to(actor)
-        self.people = People()
+        self.people = People(people_visible_to(actor))
+        self.importer = Actor.of(actor)
+        self.registrars: dict[int, Actor] = {}
         self.checklists: dict[int, list[ChecklistTemplateItem]] = defaultdict(list)
         for item in ChecklistTemplateItem.objects.order_by("sort_order", "id"):
             self.checklists[item.category_id].append(item)
@@ -160,15 +165,21 @@ class LedgerImporter(Importer):
                 outcome.fail(row, COLUMN_OF[name], message)
             if problems:
                 continue
-            histories.append(
-                ledger_history(
-                    entry, actor=self.actor, checklist=self.checklists[entry.category.pk], now=self.now
+            try:
+                history = ledger_history(
+                    entry,
+                    actors=self._actors(entry),
+                    checklist=self.checklists[entry.category.pk],
+                    now=self.now,
                 )
-            )
+            except LedgerRefused as refused:
+                outcome.fail(row, COLUMN_OF[refused.name], refused.message)
+                continue
+            histories.append(history)
             outcome.done(row, f"{number} {entry.title}", Action.CREATE)
         # Once anything is wrong nothing will be kept; checking the rest is all that is left to do.
         if histories and not outcome.errors:
-            ledger_write(histories)
+            histories_write(histories)
             for h in histories:
                 self.numbers.append(h.issue.number)
                 self.months.update(
@@ -176,6 +187,14 @@ class LedgerImporter(Importer):
                     for e in h.events
                     if e.action != "check_item"
                 )
+
+    def _actors(self, entry: LedgerEntry) -> LedgerActors:
+        registrar = entry.registrar
+        if registrar is None or registrar.pk == self.actor.pk:
+            return LedgerActors(self.importer)
+        if registrar.pk not in self.registrars:
+            self.registrars[registrar.pk] = Actor.of(registrar)
+        return LedgerActors(self.importer, self.registrars[registrar.pk])
 
     def _entry(self, row: Row, outcome: Outcome, visits: dict[str, Visit]) -> LedgerEntry | None:
         read = RowReader(row, outcome)

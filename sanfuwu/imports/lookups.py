@@ -89,15 +89,18 @@ def categories() -> ByName:
 
 
 class People:
-    """People by login name, looked up once each."""
+    """People by login name, looked up once each; only those in `visible` when it is given (the
+    people a file may name are the importer's own)."""
 
-    def __init__(self) -> None:
+    def __init__(self, visible: QuerySet[Person] | None = None) -> None:
+        self.visible = visible
         self._cache: dict[str, Person | None] = {}
 
     def preload(self, usernames: Iterable[str]) -> None:
         wanted = {u for u in usernames if u and u not in self._cache}
         if wanted:
-            found = {p.username: p for p in Person.objects.filter(username__in=wanted)}
+            people = Person.objects.all() if self.visible is None else self.visible
+            found = {p.username: p for p in people.filter(username__in=wanted)}
             for name in wanted:
                 self._cache[name] = found.get(name)
 
@@ -105,6 +108,8 @@ class People:
         self.preload([username])
         person = self._cache.get(username)
         if person is None or not person.is_active:
+            if self.visible is not None:
+                raise CellProblem(_("您的管辖范围内没有账号“%(u)s”，或该账号已停用。") % {"u": username})
             raise CellProblem(_("没有账号“%(u)s”，或该账号已停用。") % {"u": username})
         return person
 

@@ -145,12 +145,24 @@ class CheckItemForm(ActionForm):
         self.fields["item_id"].choices = [(i.pk, i.label) for i in open_items]  # type: ignore[attr-defined]
 
 
+class MilestoneForm(ActionForm):
+    milestone_id = forms.TypedChoiceField(label=_("办理节点"), coerce=int)
+
+    def __init__(self, *args: Any, issue: Issue, **kwargs: Any) -> None:
+        super().__init__(*args, issue=issue, **kwargs)
+        open_milestones = issue.milestones.filter(done_at__isnull=True)
+        self.fields["milestone_id"].choices = [  # type: ignore[attr-defined]
+            (m.pk, f"{m.due_date:%Y-%m-%d} {m.title}") for m in open_milestones
+        ]
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "dispatch": DispatchForm, "accept": AcceptForm, "return": ReturnForm,
     "request_extension": ExtensionRequestForm, "approve_extension": DecisionForm,
     "refuse_extension": DecisionForm, "make_long_term": LongTermForm, "resolve": ResolveForm,
     "feedback": FeedbackForm, "rate": RateForm, "close": CloseForm, "void": VoidForm,
     "supervise": SuperviseForm, "instruct": InstructForm, "check_item": CheckItemForm,
+    "complete_milestone": MilestoneForm,
 }  # fmt: skip
 
 

@@ -16,24 +16,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanfuwu.core.bulk import objects_insert, rows_insert
-from sanfuwu.issues.models import (
-    Assignment,
-    AssignmentState,
-    ChecklistItem,
-    ChecklistTemplateItem,
-    Issue,
-    IssueEvent,
-    Rating,
-    Status,
-    Tier,
-)
-from sanfuwu.issues.workflow import Action, jsonable
+from sanfuwu.issues.history import History, NotAllowed
+from sanfuwu.issues.models import Action, ChecklistTemplateItem, Issue, Rating, Status, Tier
+from sanfuwu.issues.rules import NEW, Actor
 from sanfuwu.orgs.models import Category, Department, Region
-from sanfuwu.people.models import Person
+from sanfuwu.people.models import Person, Role
 from sanfuwu.targets.models import Target
 
 NOTE = "据历史台账补录"
@@ -233,51 +224,83 @@ def ledger_problems(entry: LedgerEntry, *, now: datetime | None = None) -> dict[
     return problems
 
 
-@dataclass(slots=True)
-class EventRow:
-    """An IssueEvent to be written, without the cost of a model instance (a ledger has many)."""
+class LedgerRefused(Exception):
+    """The history a ledger row implies breaks a rule of the workflow: `name` is the entry's field
+    (and so the ledger's column) where the step that broke it is written."""
 
-    seq: int
-    action: str
-    at: datetime
-    from_status: str
-    to_status: str
-    note: str
-    changes: dict[str, Any]
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+        self.message = message
 
 
-EVENT_COLUMNS = ["issue", "seq", "action", "actor", "at", "from_status", "to_status", "note", "changes"]
+# Where each step is written in a row: a refusal of the step is placed there, or at the field the
+# step's own message names.
+STEP_FIELD: dict[str, str] = {
+    Action.REGISTER: "registrar", Action.DISPATCH: "dispatched_at", Action.ACCEPT: "accepted_at",
+    Action.RETURN: "return_reason", Action.MAKE_LONG_TERM: "long_term_plan",
+    Action.SUPERVISE: "supervision_level", Action.RESOLVE: "resolved_at", Action.FEEDBACK: "feedback",
+    Action.RATE: "rating", Action.CHECK_ITEM: "closed_at", Action.CLOSE: "closed_at", Action.VOID: "void_reason",
+}  # fmt: skip
+PAYLOAD_FIELD = {
+    "lead_department": "lead", "co_departments": "co", "due_date": "due_date", "workdays": "due_date",
+    "reason": None, "plan": "long_term_plan", "level": "supervision_level", "resolution": "resolution",
+    "feedback": "feedback", "rating": "rating", "source": "source", "tier": "tier", "category": "category",
+    "target": "target", "region": "region", "resolved_at": "resolved_at", "milestones": "long_term_plan",
+}  # fmt: skip
 
 
 @dataclass
-class History:
-    issue: Issue
-    actor: Person
-    events: list[EventRow] = field(default_factory=list)
-    assignments: list[Assignment] = field(default_factory=list)
-    checklist: list[ChecklistItem] = field(default_factory=list)
+class LedgerActors:
+    """Who a ledger's steps are checked as. The importer records them, and is the actor of every
+    event but the registration; each step is checked as taken by the unit the row names (the lead
+    department signs for and resolves, a dispatcher hands over and answers), within the
+    importer's own territory. The registrar, when the row names one, registers as themselves."""
+
+    importer: Actor
+    registrar: Actor | None = None
+
+    def dispatcher(self) -> Actor:
+        return self.importer.standing_in(role=Role.DISPATCHER)
+
+    def department(self, department: Department | None) -> Actor:
+        return self.importer.standing_in(
+            role=Role.HANDLER, department_id=department.pk if department else None
+        )
+
+    def supervisor(self) -> Actor:
+        return self.importer.standing_in(role=Role.SUPERVISOR)
+
+    def administrator(self) -> Actor:
+        return self.importer.standing_in(role=Role.ADMIN)
+
+
+class _Ledger:
+    """One row's history being built: each step at its time, never before the one before it."""
+
+    def __init__(self, h: History) -> None:
+        self.h = h
 
     @property
     def last(self) -> datetime:
-        return self.events[-1].at
+        assert self.h.last_at is not None
+        return self.h.last_at
 
-    def record(self, at: datetime, action: str, to: str, changes: dict[str, Any], note: str = NOTE) -> None:
-        at = max(at, self.last) if self.events else at  # events never run backwards
-        seq = len(self.events) + 1
-        self.events.append(
-            EventRow(seq=seq, action=action, at=at, from_status=self.issue.status if seq > 1 else "", to_status=to,
-                     note=note, changes={k: jsonable(v) for k, v in changes.items()})
-        )  # fmt: skip
-        for key, value in changes.items():
-            setattr(self.issue, key, value)
-        self.issue.status = to
-        self.issue.version = seq
-
-
-def _make_long_term(h: History, entry: LedgerEntry, at: datetime) -> None:
-    h.record(at, Action.MAKE_LONG_TERM, Status.LONG_TERM,
-             {"long_term_plan": entry.long_term_plan, "tier": Tier.LONG_TERM, "due_date": None},
-             entry.long_term_plan)  # fmt: skip
+    def apply(self, action: str, actor: Actor, at: datetime | None, **payload: Any) -> datetime:
+        when = max(at, self.last) if at is not None and self.h.events else (at or self.last)
+        try:
+            self.h.apply(action, actor, when, payload, remark=NOTE)
+        except NotAllowed as exc:
+            raise LedgerRefused(
+                STEP_FIELD[action], _("按办理流程不能发生：%(m)s") % {"m": exc.refusal.message}
+            ) from None
+        except ValidationError as exc:
+            name, messages = next(iter(exc.message_dict.items()))
+            field_name = PAYLOAD_FIELD.get(name) or STEP_FIELD[action]
+            raise LedgerRefused(
+                field_name, _("按办理流程不能发生：%(m)s") % {"m": "；".join(messages)}
+            ) from None
+        return when
 
 
 def _supervision_moment(entry: LedgerEntry, open_from: datetime, open_until: datetime) -> datetime:
@@ -293,57 +316,43 @@ def _supervision_moment(entry: LedgerEntry, open_from: datetime, open_until: dat
 
 
 def ledger_history(
-    entry: LedgerEntry, *, actor: Person, checklist: list[ChecklistTemplateItem], now: datetime | None = None
+    entry: LedgerEntry,
+    *,
+    actors: LedgerActors,
+    checklist: list[ChecklistTemplateItem],
+    now: datetime | None = None,
 ) -> History:
-    """The issue and the events, assignments and checklist rows that the ledger's row implies.
-    Call only on an entry without ledger_problems."""
+    """The issue and the events, assignments and checklist rows that the ledger's row implies,
+    every step applied through the workflow's rules and steps. Call only on an entry without
+    ledger_problems; raises LedgerRefused when the history breaks a rule nonetheless."""
+    importer = actors.importer.person
+    assert importer is not None
     issue = Issue(
         number=entry.number, title=entry.title, description=entry.description, source=entry.source,
         category=entry.category, region=entry.region, tier=entry.tier, target=entry.target,
         raiser_name=entry.raiser_name, raiser_phone=entry.raiser_phone, visit=entry.visit,
-        registered_at=entry.registered_at, registered_by=entry.registrar or actor, status="",
+        registered_at=entry.registered_at, registered_by=entry.registrar or importer, status=NEW,
     )  # fmt: skip
-    h = History(issue=issue, actor=actor)
-    h.checklist = [
-        ChecklistItem(label=i.label, required=i.required, sort_order=i.sort_order) for i in checklist
-    ]
+    h = History(issue)
+    book = _Ledger(h)
+    dispatcher = actors.dispatcher()
+    lead = actors.department(entry.lead)
+    registering: dict[str, Any] = {"tier": entry.tier, "checklist": checklist}
     if entry.tier == Tier.DONE:
-        resolved = entry.resolved_at or entry.registered_at
-        h.record(entry.registered_at, Action.REGISTER, Status.RESOLVED,
-                 {"tier": entry.tier, "resolution": entry.resolution, "resolved_at": resolved})  # fmt: skip
-    else:
-        h.record(entry.registered_at, Action.REGISTER, Status.REGISTERED, {"tier": entry.tier})
-    lead: Assignment | None = None
-    co: list[Assignment] = []
+        registering.update(resolution=entry.resolution, resolved_at=entry.resolved_at or entry.registered_at)
+    book.apply(Action.REGISTER, actors.registrar or actors.importer, entry.registered_at, **registering)
     if entry.dispatched and entry.lead is not None and entry.dispatched_at is not None:
         due = entry.due_date if entry.tier in (Tier.IMMEDIATE, Tier.DEADLINE) else None
-        names = "、".join(d.name for d in entry.co)
-        summary = f"主办：{entry.lead.name}" + (f"；协办：{names}" if names else "") + f"。{NOTE}"
-        h.record(entry.dispatched_at, Action.DISPATCH, Status.ASSIGNED, {
-            "lead_department": entry.lead, "tier": entry.tier, "due_date": due,
-            "dispatched_at": entry.dispatched_at, "accepted_at": None,
-        }, summary)  # fmt: skip
-        lead = Assignment(department=entry.lead, is_lead=True, dispatched_at=entry.dispatched_at)
-        co = [Assignment(department=d, dispatched_at=entry.dispatched_at) for d in entry.co]
-        h.assignments = [lead, *co]
-    if entry.accepted and lead is not None:
-        at = entry.accepted_at or h.last
-        h.record(at, Action.ACCEPT, Status.IN_PROGRESS, {"accepted_at": at})
-        lead.state, lead.accepted_at = AssignmentState.ACCEPTED, at
-        for part in co:
-            h.record(at, Action.ACCEPT, Status.IN_PROGRESS, {}, "协办部门签收")
-            part.state, part.accepted_at = AssignmentState.ACCEPTED, at
+        book.apply(Action.DISPATCH, dispatcher, entry.dispatched_at, lead_department=entry.lead,
+                   co_departments=entry.co, tier=entry.tier, due_date=due, note=NOTE)  # fmt: skip
+    if entry.accepted:
+        at = book.apply(Action.ACCEPT, lead, entry.accepted_at)
+        for co in entry.co:
+            book.apply(Action.ACCEPT, actors.department(co), at)
         if entry.long_term_plan and not (entry.reopened and entry.status == Status.LONG_TERM):
-            _make_long_term(h, entry, at)
-    if entry.status == Status.RETURNED and lead is not None:
-        h.record(h.last, Action.RETURN, Status.RETURNED, {"lead_department": None}, entry.return_reason)
-        lead.state, lead.returned_at, lead.return_reason = (
-            AssignmentState.RETURNED,
-            h.last,
-            entry.return_reason,
-        )
-        for part in co:
-            part.state = AssignmentState.WITHDRAWN
+            book.apply(Action.MAKE_LONG_TERM, lead, at, plan=entry.long_term_plan, recorded=True)
+    if entry.status == Status.RETURNED:
+        book.apply(Action.RETURN, lead, None, reason=entry.return_reason)
     if entry.supervision_level:
         until = (
             (entry.rated_at if entry.reopened else entry.resolved_at)
@@ -352,63 +361,29 @@ def ledger_history(
             or timezone.now()
         )
         if entry.tier == Tier.DONE:
-            until = h.last
-        h.record(_supervision_moment(entry, h.last, until), Action.SUPERVISE, h.issue.status,
-                 {"supervised": True, "supervision_level": entry.supervision_level})  # fmt: skip
+            until = book.last
+        book.apply(Action.SUPERVISE, actors.supervisor(), _supervision_moment(entry, book.last, until),
+                   level=entry.supervision_level, note=NOTE)  # fmt: skip
     if entry.reopened and entry.rated_at is not None:
         # The answer that was turned down: resolved, answered and rated 不满意 at the return visit.
         if entry.tier != Tier.DONE:
             first = UNRECORDED if entry.finished else entry.resolution or UNRECORDED
-            h.record(entry.rated_at, Action.RESOLVE, Status.RESOLVED,
-                     {"resolution": first, "resolved_at": entry.rated_at}, first)  # fmt: skip
-        h.record(entry.rated_at, Action.FEEDBACK, Status.RESOLVED, {"feedback": UNRECORDED}, UNRECORDED)
-        back = Status.REGISTERED if entry.tier == Tier.DONE else Status.IN_PROGRESS
-        h.record(h.last, Action.RATE, back,
-                 {"rating": entry.rating, "feedback": "", "resolved_at": None, "reopen_count": 1},
-                 f"{Rating(entry.rating).label}，{'退回重新交办' if back == Status.REGISTERED else '重办'}。")  # fmt: skip
+            book.apply(Action.RESOLVE, lead, entry.rated_at, resolution=first)
+        book.apply(Action.FEEDBACK, dispatcher, entry.rated_at, feedback=UNRECORDED)
+        book.apply(Action.RATE, dispatcher, None, rating=entry.rating)
         if entry.long_term_plan and entry.status == Status.LONG_TERM:
-            _make_long_term(h, entry, h.last)
+            book.apply(Action.MAKE_LONG_TERM, lead, None, plan=entry.long_term_plan, recorded=True)
     if entry.finished and entry.tier != Tier.DONE and entry.resolved_at is not None:
-        h.record(entry.resolved_at, Action.RESOLVE, Status.RESOLVED,
-                 {"resolution": entry.resolution, "resolved_at": entry.resolved_at}, entry.resolution)  # fmt: skip
+        book.apply(Action.RESOLVE, lead, entry.resolved_at, resolution=entry.resolution)
     if entry.status == Status.CLOSED:
-        for item in h.checklist:
-            h.record(h.last, Action.CHECK_ITEM, h.issue.status, {}, item.label)
-            item.done_by, item.done_at = actor, h.last
-    if h.issue.status == Status.RESOLVED and (entry.feedback or (entry.rating and not entry.reopened)):
-        text = entry.feedback or UNRECORDED
-        h.record(h.last, Action.FEEDBACK, Status.RESOLVED, {"feedback": text}, text)
-    if entry.rating and not entry.reopened and h.issue.status == Status.RESOLVED:
-        at = entry.rated_at or entry.closed_at or h.last
-        h.record(at, Action.RATE, Status.RESOLVED, {"rating": entry.rating}, str(Rating(entry.rating).label))
+        for item in list(h.checklist):
+            book.apply(Action.CHECK_ITEM, dispatcher, None, item=item)
+    if issue.status == Status.RESOLVED and (entry.feedback or (entry.rating and not entry.reopened)):
+        book.apply(Action.FEEDBACK, dispatcher, None, feedback=entry.feedback or UNRECORDED)
+    if entry.rating and not entry.reopened and issue.status == Status.RESOLVED:
+        book.apply(Action.RATE, dispatcher, entry.rated_at or entry.closed_at, rating=entry.rating)
     if entry.status == Status.CLOSED and entry.closed_at is not None:
-        h.record(entry.closed_at, Action.CLOSE, Status.CLOSED, {"closed_at": entry.closed_at})
+        book.apply(Action.CLOSE, dispatcher, entry.closed_at, note=NOTE)
     if entry.status == Status.VOID:
-        h.record(h.last, Action.VOID, Status.VOID, {"void_reason": entry.void_reason}, entry.void_reason)
+        book.apply(Action.VOID, actors.administrator(), None, reason=entry.void_reason)
     return h
-
-
-def ledger_write(histories: list[History]) -> None:
-    """Write the issues and everything they carry, in bulk: a few statements per batch of rows."""
-    objects_insert(Issue, [h.issue for h in histories])
-    ids = dict(
-        Issue.objects.filter(number__in=[h.issue.number for h in histories]).values_list("number", "id")
-    )
-    events: list[tuple[Any, ...]] = []
-    assignments: list[Assignment] = []
-    checklist: list[ChecklistItem] = []
-    for h in histories:
-        issue_id, actor = ids[h.issue.number], h.actor.pk
-        events += [
-            (issue_id, e.seq, e.action, actor, e.at, e.from_status, e.to_status, e.note, e.changes)
-            for e in h.events
-        ]
-        for assignment in h.assignments:
-            assignment.issue_id = issue_id
-        for item in h.checklist:
-            item.issue_id = issue_id
-        assignments += h.assignments
-        checklist += h.checklist
-    rows_insert(IssueEvent, EVENT_COLUMNS, events)
-    objects_insert(Assignment, assignments)
-    objects_insert(ChecklistItem, checklist)

@@ -38,6 +38,28 @@ class Status(models.TextChoices):
     VOID = "void", _("已作废")
 
 
+class Action(models.TextChoices):
+    """What can happen to an issue; sanfuwu.issues.rules says who may do each, from which status."""
+
+    REGISTER = "register", _("登记")
+    DISPATCH = "dispatch", _("交办")
+    ACCEPT = "accept", _("签收")
+    RETURN = "return", _("退回")
+    REQUEST_EXTENSION = "request_extension", _("申请延期")
+    APPROVE_EXTENSION = "approve_extension", _("同意延期")
+    REFUSE_EXTENSION = "refuse_extension", _("不同意延期")
+    MAKE_LONG_TERM = "make_long_term", _("转长效办理")
+    COMPLETE_MILESTONE = "complete_milestone", _("完成办理节点")
+    RESOLVE = "resolve", _("办结")
+    FEEDBACK = "feedback", _("答复")
+    RATE = "rate", _("回访")
+    CLOSE = "close", _("销号")
+    VOID = "void", _("作废")
+    SUPERVISE = "supervise", _("挂牌督办")
+    INSTRUCT = "instruct", _("批示")
+    CHECK_ITEM = "check_item", _("完成清单事项")
+
+
 # Status groups, named once: the workflow's rules, the lists, the home page, the dashboard, the
 # bulletin and the exports all count by these and nothing else.
 # Not yet resolved: someone still owes work on it.
@@ -275,8 +297,6 @@ class IssueEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        from sanfuwu.issues.workflow import Action
-
         try:
             return str(Action(self.action).label)
         except ValueError:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from sanfuwu.issues.history import jsonable
 from sanfuwu.issues.models import Issue, IssueEvent
-from sanfuwu.issues.workflow import jsonable
 
 DEFAULTS: dict[str, Any] = {
     "status": "", "tier": "", "lead_department": None, "due_date": None, "supervised": False,

@@ -1,39 +1,61 @@
-"""What each action does. A step only reads and decides; it raises ValidationError at the field
-concerned before anything is written, and leaves its writes to related rows in `after`."""
+"""What each action does to an issue: the one place where a transition's effect is written.
+
+A step is pure. Given the issue's history as it stands, the actor, the time and the payload, it
+returns the change — the new status, the issue's fields, the related rows to add and the values
+to set on rows the issue already has — or raises ValidationError at the field concerned. It reads
+no clock and writes nothing: History.apply records the change, and the live workflow, the ledger
+import and the demo write it.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanfuwu.issues.history import Change, History
 from sanfuwu.issues.models import (
+    Action,
     Assignment,
     AssignmentState,
     ChecklistItem,
+    ChecklistTemplateItem,
     Decision,
     ExtensionRequest,
     Instruction,
-    Issue,
     Milestone,
     Rating,
+    Source,
     Status,
     SupervisionLevel,
     Tier,
 )
-from sanfuwu.issues.workflow import Action, Step, step
+from sanfuwu.issues.rules import Actor
 from sanfuwu.orgs.models import Department
-from sanfuwu.people.models import Person
-from sanfuwu.workdays.calendar import UnknownYearError, add_workdays
+from sanfuwu.workdays.calendar import UnknownYearError
 
 MAX_WORKDAYS = {Tier.IMMEDIATE: 5, Tier.DEADLINE: 60}
+LIVE = (AssignmentState.PENDING, AssignmentState.ACCEPTED)
+
+Payload = dict[str, Any]
+Step = Callable[[History, Actor, datetime, Payload], Change]
+STEPS: dict[str, Step] = {}
 
 
-def _text(payload: dict[str, Any], name: str, message: str, *, minimum: int = 2, maximum: int = 5000) -> str:
-    value = str(payload.get(name) or "").strip()
+def step(action: str) -> Callable[[Step], Step]:
+    def register(fn: Step) -> Step:
+        STEPS[action] = fn
+        return fn
+
+    return register
+
+
+def _text(p: Payload, name: str, message: str, *, minimum: int = 2, maximum: int = 5000) -> str:
+    value = str(p.get(name) or "").strip()
     if len(value) < minimum:
         raise ValidationError({name: message})
     if len(value) > maximum:
@@ -41,9 +63,13 @@ def _text(payload: dict[str, Any], name: str, message: str, *, minimum: int = 2,
     return value
 
 
-def _positive_int(payload: dict[str, Any], name: str, low: int, high: int, message: str) -> int:
+def _optional(p: Payload, name: str) -> str:
+    return str(p.get(name) or "").strip()
+
+
+def _positive_int(p: Payload, name: str, low: int, high: int, message: str) -> int:
     try:
-        value = int(payload.get(name) or 0)
+        value = int(p.get(name) or 0)
     except (TypeError, ValueError):
         raise ValidationError({name: message}) from None
     if not low <= value <= high:
@@ -51,15 +77,57 @@ def _positive_int(payload: dict[str, Any], name: str, low: int, high: int, messa
     return value
 
 
-def _due(start: date, workdays: int, field: str) -> date:
+def _due(h: History, start: date, workdays: int, field: str) -> date:
     try:
-        return add_workdays(start, workdays)
+        return h.calendar.add(start, workdays)
     except UnknownYearError as exc:
         raise ValidationError({field: str(exc)}) from None
 
 
+def _day(at: datetime) -> date:
+    return timezone.localtime(at).date()
+
+
+def _mine(h: History, actor: Actor, state: str) -> list[Assignment]:
+    return [a for a in h.assignments if a.department_id == actor.department_id and a.state == state]
+
+
+def _pending_extension(h: History) -> ExtensionRequest | None:
+    return next((e for e in h.extensions if e.decision == Decision.PENDING), None)
+
+
+@step(Action.REGISTER)
+def register(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
+    """A problem written down. One solved on the spot (已经办) is registered resolved; the rows of
+    the category's checklist (`checklist`: its template items) come with it."""
+    issue = h.issue
+    if issue.source not in Source.values:
+        raise ValidationError({"source": _("请选择问题来源。")})
+    tier = p.get("tier")
+    if tier not in Tier.values:
+        raise ValidationError({"tier": _("请选择办理类型。")})
+    if not issue.category.active:
+        raise ValidationError({"category": _("该事项分类已停用。")})
+    target = issue.target
+    if target is not None and not (actor.scope.covers(target.region) or actor.scope.covers(target.grid)):
+        raise ValidationError({"target": _("该联系对象不在您的管辖范围内。")})
+    checklist: list[ChecklistTemplateItem] = p.get("checklist") or []
+    items = tuple(
+        ChecklistItem(label=t.label, required=t.required, sort_order=t.sort_order) for t in checklist
+    )
+    if tier != Tier.DONE:
+        return Change(Status.REGISTERED, {"tier": tier}, add=items)
+    resolution = _text(p, "resolution", _("已经办的问题请填写现场办理结果。"))
+    # A ledger may record when the problem was solved on the spot, after it was written down.
+    resolved_at = p.get("resolved_at") or at
+    if resolved_at < at:
+        raise ValidationError({"resolved_at": _("办结时间不能早于登记时间。")})
+    fields = {"tier": tier, "resolution": resolution, "resolved_at": resolved_at}
+    return Change(Status.RESOLVED, fields, note=resolution, add=items)
+
+
 @step(Action.DISPATCH)
-def dispatch(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
+def dispatch(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     lead = p.get("lead_department")
     if not isinstance(lead, Department) or not lead.active:
         raise ValidationError({"lead_department": _("请选择主办部门。")})
@@ -69,181 +137,172 @@ def dispatch(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
     tier = p.get("tier")
     if tier not in (Tier.IMMEDIATE, Tier.DEADLINE, Tier.LONG_TERM):
         raise ValidationError({"tier": _("请选择立刻办、限期办或长效办。")})
-    now = timezone.now()
     due = None
-    if tier in MAX_WORKDAYS:
+    if tier in MAX_WORKDAYS and p.get("due_date") is not None:
+        # A ledger records the deadline it had, extensions included, rather than a span.
+        due = p["due_date"]
+        if not isinstance(due, date) or due < _day(at):
+            raise ValidationError({"due_date": _("办理期限不能早于交办日期。")})
+    elif tier in MAX_WORKDAYS:
         high = MAX_WORKDAYS[tier]
         days = _positive_int(p, "workdays", 1, high, _("办理时限应为 1 至 %(n)s 个工作日。") % {"n": high})
-        due = _due(timezone.localdate(now), days, "workdays")
-    note = str(p.get("note") or "").strip()
-
-    def assign(fresh: Issue, seq: int) -> None:
-        fresh.assignments.filter(state__in=[AssignmentState.PENDING, AssignmentState.ACCEPTED]).update(
-            state=AssignmentState.WITHDRAWN
-        )
-        Assignment.objects.bulk_create(
-            [Assignment(issue=fresh, department=lead, is_lead=True, dispatched_at=now)]
-            + [Assignment(issue=fresh, department=d, dispatched_at=now) for d in co]
-        )
-
-    changes = {
+        due = _due(h, _day(at), days, "workdays")
+    withdrawn = tuple((a, {"state": AssignmentState.WITHDRAWN}) for a in h.assignments if a.state in LIVE)
+    handed = (
+        Assignment(department=lead, is_lead=True, dispatched_at=at),
+        *(Assignment(department=d, dispatched_at=at) for d in co),
+    )
+    fields = {
         "lead_department": lead,
         "tier": tier,
         "due_date": due,
-        "dispatched_at": now,
+        "dispatched_at": at,
         "accepted_at": None,
     }
     names = "、".join(d.name for d in co)
     summary = _("主办：%(lead)s") % {"lead": lead.name} + (_("；协办：%(co)s") % {"co": names} if co else "")
-    return Step(Status.ASSIGNED, changes, note=f"{summary}。{note}".strip(), after=[assign])
+    note = f"{summary}。{_optional(p, 'note')}".strip()
+    return Change(Status.ASSIGNED, fields, note=note, add=handed, update=withdrawn)
 
 
 @step(Action.ACCEPT)
-def accept(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
-    now = timezone.now()
-    is_lead = actor.department_id == issue.lead_department_id
-
-    def mark(fresh: Issue, seq: int) -> None:
-        fresh.assignments.filter(
-            department_id=actor.department_id or 0, state=AssignmentState.PENDING
-        ).update(state=AssignmentState.ACCEPTED, accepted_at=now)
-
-    if is_lead and issue.status == Status.ASSIGNED:
-        return Step(Status.IN_PROGRESS, {"accepted_at": now}, after=[mark])
-    return Step(issue.status, {}, note=_("协办部门签收"), after=[mark])
+def accept(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
+    signed = tuple(
+        (a, {"state": AssignmentState.ACCEPTED, "accepted_at": at})
+        for a in _mine(h, actor, AssignmentState.PENDING)
+    )
+    if actor.department_id == h.issue.lead_department_id and h.issue.status == Status.ASSIGNED:
+        return Change(Status.IN_PROGRESS, {"accepted_at": at}, update=signed)
+    return Change(h.issue.status, note=_("协办部门签收"), update=signed)
 
 
 @step(Action.RETURN)
-def return_issue(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
+def return_issue(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     reason = _text(p, "reason", _("请写明退回理由（至少 5 个字）。"), minimum=5, maximum=500)
-    now = timezone.now()
-
-    def mark(fresh: Issue, seq: int) -> None:
-        fresh.assignments.filter(
-            department_id=actor.department_id or 0, state=AssignmentState.PENDING
-        ).update(state=AssignmentState.RETURNED, returned_at=now, return_reason=reason)
-        fresh.assignments.filter(state__in=[AssignmentState.PENDING, AssignmentState.ACCEPTED]).update(
-            state=AssignmentState.WITHDRAWN
-        )
-
-    return Step(Status.RETURNED, {"lead_department": None}, note=reason, after=[mark])
+    mine = _mine(h, actor, AssignmentState.PENDING)
+    returned = tuple(
+        (a, {"state": AssignmentState.RETURNED, "returned_at": at, "return_reason": reason}) for a in mine
+    )
+    # The co-departments' parts end with the lead's: the dispatcher hands the issue over anew.
+    withdrawn = tuple(
+        (a, {"state": AssignmentState.WITHDRAWN}) for a in h.assignments if a.state in LIVE and a not in mine
+    )
+    return Change(Status.RETURNED, {"lead_department": None}, note=reason, update=returned + withdrawn)
 
 
 @step(Action.REQUEST_EXTENSION)
-def request_extension(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
-    if issue.due_date is None:
+def request_extension(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
+    if h.issue.due_date is None:
         raise ValidationError({"workdays": _("该问题没有办理期限，无需延期。")})
     days = _positive_int(p, "workdays", 1, 30, _("延长时限应为 1 至 30 个工作日。"))
     reason = _text(p, "reason", _("请写明延期理由（至少 5 个字）。"), minimum=5, maximum=500)
-    if issue.extensions.filter(decision=Decision.PENDING).exists():
+    if _pending_extension(h) is not None:
         raise ValidationError({"workdays": _("已有一份延期申请在等待审批。")})
-
-    def create(fresh: Issue, seq: int) -> None:
-        ExtensionRequest.objects.create(issue=fresh, requested_by=actor, workdays=days, reason=reason)
-
-    return Step(
-        issue.status, {}, note=_("申请延长 %(n)s 个工作日：%(r)s") % {"n": days, "r": reason}, after=[create]
-    )
-
-
-def _pending_extension(issue: Issue) -> ExtensionRequest:
-    pending = issue.extensions.filter(decision=Decision.PENDING).first()
-    if pending is None:
-        raise ValidationError({"decision_note": _("没有待审批的延期申请。")})
-    return pending
+    request = ExtensionRequest(requested_by=actor.person, requested_at=at, workdays=days, reason=reason)
+    note = _("申请延长 %(n)s 个工作日：%(r)s") % {"n": days, "r": reason}
+    return Change(h.issue.status, note=note, add=(request,))
 
 
 @step(Action.APPROVE_EXTENSION)
-def approve_extension(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
-    pending = _pending_extension(issue)
-    if issue.due_date is None:
+def approve_extension(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
+    pending = _pending_extension(h)
+    if pending is None:
+        raise ValidationError({"decision_note": _("没有待审批的延期申请。")})
+    if h.issue.due_date is None:
         raise ValidationError({"decision_note": _("该问题没有办理期限，无需延期。")})
-    new_due = _due(issue.due_date, pending.workdays, "decision_note")
-    note = str(p.get("decision_note") or "").strip()
-
-    def decide(fresh: Issue, seq: int) -> None:
-        ExtensionRequest.objects.filter(pk=pending.pk).update(
-            decision=Decision.APPROVED, decided_by=actor, decided_at=timezone.now(), decision_note=note
-        )
-
-    changes = {"due_date": new_due, "extension_count": issue.extension_count + 1}
+    new_due = _due(h, h.issue.due_date, pending.workdays, "decision_note")
+    remark = _optional(p, "decision_note")
+    decided = {
+        "decision": Decision.APPROVED,
+        "decided_by": actor.person,
+        "decided_at": at,
+        "decision_note": remark,
+    }
+    fields = {"due_date": new_due, "extension_count": h.issue.extension_count + 1}
     text = _("同意延期至 %(d)s") % {"d": new_due.isoformat()}
-    return Step(issue.status, changes, note=f"{text}。{note}".strip("。") + "。", after=[decide])
+    return Change(
+        h.issue.status, fields, note=f"{text}。{remark}".strip("。") + "。", update=((pending, decided),)
+    )
 
 
 @step(Action.REFUSE_EXTENSION)
-def refuse_extension(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
-    pending = _pending_extension(issue)
+def refuse_extension(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
+    pending = _pending_extension(h)
+    if pending is None:
+        raise ValidationError({"decision_note": _("没有待审批的延期申请。")})
     note = _text(p, "decision_note", _("请写明不同意延期的理由。"), maximum=500)
-
-    def decide(fresh: Issue, seq: int) -> None:
-        ExtensionRequest.objects.filter(pk=pending.pk).update(
-            decision=Decision.REFUSED, decided_by=actor, decided_at=timezone.now(), decision_note=note
-        )
-
-    return Step(issue.status, {}, note=note, after=[decide])
+    decided = {
+        "decision": Decision.REFUSED,
+        "decided_by": actor.person,
+        "decided_at": at,
+        "decision_note": note,
+    }
+    return Change(h.issue.status, note=note, update=((pending, decided),))
 
 
 @step(Action.MAKE_LONG_TERM)
-def make_long_term(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
+def make_long_term(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     plan = _text(p, "plan", _("请填写长效办理计划。"), minimum=5)
     milestones = [(str(t).strip(), d) for t, d in p.get("milestones") or [] if str(t).strip()]
-    if not milestones:
+    # A ledger knows the plan an issue was handled under, not the milestones it was broken into.
+    if not milestones and not p.get("recorded"):
         raise ValidationError({"milestones": _("请至少列出一个办理节点。")})
-    today = timezone.localdate()
-    if any(not isinstance(d, date) or d < today for _t, d in milestones):
+    if any(not isinstance(d, date) or d < _day(at) for _t, d in milestones):
         raise ValidationError({"milestones": _("节点的计划完成日期不能早于今天。")})
+    planned = tuple(Milestone(title=t, due_date=d) for t, d in milestones)
+    # A plan has no deadline to extend: a request still waiting is settled with it.
+    settled = tuple(
+        (e, {"decision": Decision.REFUSED, "decided_by": actor.person, "decided_at": at,
+             "decision_note": _("已转长效办理，按计划节点推进，无需延期。")})
+        for e in h.extensions if e.decision == Decision.PENDING
+    )  # fmt: skip
+    fields = {"long_term_plan": plan, "tier": Tier.LONG_TERM, "due_date": None}
+    return Change(Status.LONG_TERM, fields, note=plan, add=planned, update=settled)
 
-    def create(fresh: Issue, seq: int) -> None:
-        Milestone.objects.bulk_create([Milestone(issue=fresh, title=t, due_date=d) for t, d in milestones])
-        # A plan has no deadline to extend: a request still waiting is settled with it.
-        fresh.extensions.filter(decision=Decision.PENDING).update(
-            decision=Decision.REFUSED, decided_by=actor, decided_at=timezone.now(),
-            decision_note=_("已转长效办理，按计划节点推进，无需延期。"),
-        )  # fmt: skip
 
-    changes = {"long_term_plan": plan, "tier": Tier.LONG_TERM, "due_date": None}
-    return Step(Status.LONG_TERM, changes, note=plan, after=[create])
+@step(Action.COMPLETE_MILESTONE)
+def complete_milestone(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
+    milestone = _chosen(h.milestones, p, "milestone_id", "milestone")
+    if milestone is None:
+        raise ValidationError({"milestone_id": _("该办理节点不存在或已完成。")})
+    return Change(h.issue.status, note=milestone.title, update=((milestone, {"done_at": at}),))
 
 
 @step(Action.RESOLVE)
-def resolve(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
+def resolve(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     result = _text(p, "resolution", _("请填写办理结果。"))
-    return Step(Status.RESOLVED, {"resolution": result, "resolved_at": timezone.now()}, note=result)
+    return Change(Status.RESOLVED, {"resolution": result, "resolved_at": at}, note=result)
 
 
 @step(Action.FEEDBACK)
-def feedback(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
+def feedback(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     text = _text(p, "feedback", _("请填写答复反映人的内容。"))
-    return Step(Status.RESOLVED, {"feedback": text}, note=text)
+    return Change(Status.RESOLVED, {"feedback": text}, note=text)
 
 
 @step(Action.RATE)
-def rate(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
+def rate(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
+    issue = h.issue
     rating = p.get("rating")
     if rating not in Rating.values:
         raise ValidationError({"rating": _("请选择回访评价：满意、基本满意或不满意。")})
     if not issue.feedback:
         raise ValidationError({"rating": _("请先答复反映人，再回访。")})
-    extra = str(p.get("note") or "").strip()
+    extra = _optional(p, "note")
     note = str(Rating(rating).label) + (f"：{extra}" if extra else "")
-    if rating == Rating.UNSATISFIED:
-        # 重办: back to the department; a new result, answer and rating are needed to close. A
-        # problem solved on the spot (已经办) has no department yet: back to the dispatcher to hand over.
-        changes = {
-            "rating": rating,
-            "feedback": "",
-            "resolved_at": None,
-            "reopen_count": issue.reopen_count + 1,
-        }
-        if issue.lead_department_id is None:
-            return Step(Status.REGISTERED, changes, note=note + _("，退回重新交办。"))
-        return Step(Status.IN_PROGRESS, changes, note=note + _("，重办。"))
-    return Step(Status.RESOLVED, {"rating": rating}, note=note)
+    if rating != Rating.UNSATISFIED:
+        return Change(Status.RESOLVED, {"rating": rating}, note=note)
+    # 重办: back to the department; a new result, answer and rating are needed to close. A problem
+    # solved on the spot (已经办) has no department yet: back to the dispatcher to hand over.
+    fields = {"rating": rating, "feedback": "", "resolved_at": None, "reopen_count": issue.reopen_count + 1}
+    if issue.lead_department_id is None:
+        return Change(Status.REGISTERED, fields, note=note + _("，退回重新交办。"))
+    return Change(Status.IN_PROGRESS, fields, note=note + _("，重办。"))
 
 
 @step(Action.CLOSE)
-def close(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
+def close(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
+    issue = h.issue
     missing = []
     if not issue.resolution:
         missing.append(_("办理结果"))
@@ -251,56 +310,59 @@ def close(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
         missing.append(_("答复"))
     if issue.rating not in (Rating.SATISFIED, Rating.BASIC):
         missing.append(_("满意或基本满意的回访评价"))
-    open_items = list(
-        issue.checklist.filter(required=True, done_at__isnull=True).values_list("label", flat=True)
-    )
+    open_items = [item.label for item in h.checklist if item.required and item.done_at is None]
     if open_items:
         missing.append(_("清单事项（%(items)s）") % {"items": "、".join(open_items)})
     if missing:
         raise ValidationError(
             {"__all__": _("还不能销号，缺少：%(m)s。") % {"m": "；".join(str(m) for m in missing)}}
         )
-    return Step(Status.CLOSED, {"closed_at": timezone.now()}, note=str(p.get("note") or "").strip())
+    return Change(Status.CLOSED, {"closed_at": at}, note=_optional(p, "note"))
 
 
 @step(Action.VOID)
-def void(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
+def void(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     reason = _text(p, "reason", _("请写明作废原因。"), maximum=200)
-    return Step(Status.VOID, {"void_reason": reason}, note=reason)
+    # Nobody is to sign for a void issue: it leaves the departments' 待签收 lists.
+    withdrawn = tuple(
+        (a, {"state": AssignmentState.WITHDRAWN}) for a in h.assignments if a.state == AssignmentState.PENDING
+    )
+    return Change(Status.VOID, {"void_reason": reason}, note=reason, update=withdrawn)
 
 
 @step(Action.SUPERVISE)
-def supervise(issue: Issue, actor: Person | None, p: dict[str, Any]) -> Step:
+def supervise(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     level = p.get("level")
     if level not in SupervisionLevel.values:
         raise ValidationError({"level": _("请选择督办级别：一般或重点。")})
-    note = str(p.get("note") or "").strip()
-    if actor is None:
+    note = _optional(p, "note")
+    if actor.is_system:
         note = note or _("超期未办结，系统自动挂牌督办。")
-    return Step(issue.status, {"supervised": True, "supervision_level": level}, note=note)
+    return Change(h.issue.status, {"supervised": True, "supervision_level": level}, note=note)
 
 
 @step(Action.INSTRUCT)
-def instruct(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
+def instruct(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     text = _text(p, "text", _("请填写批示内容。"), maximum=2000)
-
-    def create(fresh: Issue, seq: int) -> None:
-        Instruction.objects.create(issue=fresh, author=actor, text=text)
-
-    return Step(issue.status, {}, note=text, after=[create])
+    return Change(h.issue.status, note=text, add=(Instruction(author=actor.person, text=text, at=at),))
 
 
 @step(Action.CHECK_ITEM)
-def check_item(issue: Issue, actor: Person, p: dict[str, Any]) -> Step:
-    try:
-        item_id = int(p.get("item_id") or 0)
-    except (TypeError, ValueError):
-        item_id = 0
-    item = issue.checklist.filter(pk=item_id, done_at__isnull=True).first()
+def check_item(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
+    item = _chosen(h.checklist, p, "item_id", "item")
     if item is None:
         raise ValidationError({"item_id": _("该清单事项不存在或已完成。")})
+    return Change(h.issue.status, note=item.label, update=((item, {"done_by": actor.person, "done_at": at}),))
 
-    def mark(fresh: Issue, seq: int) -> None:
-        ChecklistItem.objects.filter(pk=item.pk).update(done_by=actor, done_at=timezone.now())
 
-    return Step(issue.status, {}, note=item.label, after=[mark])
+def _chosen(rows: list[Any], p: Payload, id_name: str, object_name: str) -> Any:
+    """The open row the payload names: by id from a form, or the row itself while a history is
+    being built in memory and its rows have no ids yet."""
+    if object_name in p:
+        chosen = p[object_name]
+        return next((r for r in rows if r is chosen and r.done_at is None), None)
+    try:
+        pk = int(p.get(id_name) or 0)
+    except (TypeError, ValueError):
+        return None
+    return next((r for r in rows if r.pk == pk and r.done_at is None), None)

@@ -17,6 +17,7 @@ TOP_PINYIN = {"下沙街道": "xiasha", "白杨街道": "baiyang", "河庄街道
 HANDLER_DEPARTMENTS = [
     "guotu", "chengguan", "gongan", "shichang", "shefa", "weijian", "jiaoyu", "shengtai", "renshe", "rencai",
 ]  # fmt: skip
+MORE_HANDLER_DEPARTMENTS = ["guihua", "caizheng", "jingfa", "shangwu", "shuiwu", "shenpi"]
 
 
 @dataclass
@@ -63,6 +64,11 @@ def _seats(district: Region) -> list[Seat]:
     other_grids = [g for g in grids if g != xiasha_grid]
     for n, grid in enumerate(other_grids[::3] + other_grids[1::3][:7], start=1):
         seats.append(Seat(f"grid{n:02d}", Role.VISITOR, f"{grid.name}网格员", region=grid))
+    # Every other department too: an issue is signed for and resolved by its own department's
+    # handler, so a department with issues needs one.
+    for code in MORE_HANDLER_DEPARTMENTS:
+        dept = depts[code]
+        seats.append(Seat(f"handler_{code}", Role.HANDLER, f"{dept.name}承办人", department=dept))
     return seats
 
 

@@ -356,13 +356,43 @@ def test_it_links_the_visit_that_raised_the_issue(world: World, admin_person: Pe
 
 
 def test_a_registrar_named_in_the_row_is_kept(
-    world: World, admin_person: Person, ready: None, leader: Person
+    world: World, admin_person: Person, ready: None, grid_worker: Person
 ) -> None:
-    outcome = run_rows(KIND, [ledger_row(world, "WT-2025-000402", 登记人账号="leader")], admin_person)
+    outcome = run_rows(
+        KIND, [ledger_row(world, "WT-2025-000402", "已交办", 登记人账号="gridder")], admin_person
+    )
     assert outcome.errors == []
     issue = get("WT-2025-000402")
-    assert issue.registered_by == leader
-    assert issue.events.get().actor == admin_person  # who wrote the history is who imported it
+    assert issue.registered_by == grid_worker
+    registered, dispatched = issue.events.order_by("seq")
+    # The registrar registered it; every later step was recorded by whoever imported the ledger.
+    assert (registered.actor, dispatched.actor) == (grid_worker, admin_person)
+
+
+def test_a_registrar_must_be_one_who_may_register_there(
+    world: World, admin_person: Person, ready: None, leader: Person, grid_worker: Person
+) -> None:
+    make_person("by_gridder", [Role.VISITOR], region=world.baiyang_grid)
+    rows = [
+        ledger_row(world, "WT-2025-000402", 登记人账号="leader"),  # leaders do not register issues
+        ledger_row(world, "WT-2025-000403", 登记人账号="by_gridder"),  # a grid worker of another grid
+        ledger_row(world, "WT-2025-000404", 登记人账号="gridder"),
+    ]
+    outcome = run_rows(KIND, rows, admin_person)
+    assert problems(outcome) == {(2, "登记人账号"), (3, "登记人账号")}, outcome.errors
+    first, second = (e.message for e in sorted(outcome.errors, key=lambda e: e.row))
+    assert "不能登记问题" in first and "管辖范围" in second
+    assert Issue.objects.count() == 0
+
+
+def test_a_registrar_must_be_within_the_importers_own_territory(
+    world: World, xiasha_dispatcher: Person, baiyang_dispatcher: Person, ready: None
+) -> None:
+    make_person("by_gridder", [Role.VISITOR], region=world.baiyang_grid)
+    row = ledger_row(world, "WT-2025-000402", 登记人账号="by_dispatcher")
+    outcome = run_rows(KIND, [row], xiasha_dispatcher)
+    assert problems(outcome) == {(2, "登记人账号")}
+    assert "您的管辖范围内没有账号" in outcome.errors[0].message
 
 
 def test_a_target_is_found_by_its_credit_code_alone(world: World, admin_person: Person, ready: None) -> None:

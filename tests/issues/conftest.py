@@ -49,6 +49,7 @@ def payload_for(action: str, issue: Issue, cast: Cast) -> dict[str, object]:
         "supervise": {"level": "key", "note": "群众反映强烈"},
         "instruct": {"text": "请建设局本周内办结。"},
         "check_item": {"item_id": issue.checklist.filter(done_at__isnull=True).values_list("pk", flat=True).first()},
+        "complete_milestone": {"milestone_id": issue.milestones.filter(done_at__isnull=True).values_list("pk", flat=True).first()},  # noqa: E501
     }  # fmt: skip
     return payloads[action]
 

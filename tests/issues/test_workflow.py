@@ -29,6 +29,7 @@ ALLOWED: dict[str, tuple[set[str], set[str]]] = {
     Action.APPROVE_EXTENSION: ({Status.IN_PROGRESS}, {Role.DISPATCHER}),
     Action.REFUSE_EXTENSION: ({Status.IN_PROGRESS}, {Role.DISPATCHER}),
     Action.MAKE_LONG_TERM: ({Status.IN_PROGRESS}, {Role.HANDLER}),
+    Action.COMPLETE_MILESTONE: ({Status.LONG_TERM}, {Role.HANDLER}),
     Action.RESOLVE: ({Status.IN_PROGRESS, Status.LONG_TERM}, {Role.HANDLER}),
     Action.FEEDBACK: ({Status.RESOLVED}, {Role.DISPATCHER}),
     Action.RATE: ({Status.RESOLVED}, {Role.DISPATCHER}),
@@ -74,8 +75,34 @@ EXPECTED_TARGET: dict[str, str] = {
 }
 
 
+# Under which relation to the issue each role may act.
+RELATIONS: dict[str, set[tuple[str, str]]] = {
+    Action.REGISTER: {(Role.VISITOR, "territory"), (Role.DISPATCHER, "territory"), (Role.ADMIN, "territory")},
+    Action.DISPATCH: {(Role.DISPATCHER, "territory")},
+    Action.ACCEPT: {(Role.HANDLER, "handed_over")},
+    Action.RETURN: {(Role.HANDLER, "lead_unsigned")},
+    Action.REQUEST_EXTENSION: {(Role.HANDLER, "lead")},
+    Action.APPROVE_EXTENSION: {(Role.DISPATCHER, "territory")},
+    Action.REFUSE_EXTENSION: {(Role.DISPATCHER, "territory")},
+    Action.MAKE_LONG_TERM: {(Role.HANDLER, "lead")},
+    Action.COMPLETE_MILESTONE: {(Role.HANDLER, "lead")},
+    Action.RESOLVE: {(Role.HANDLER, "lead")},
+    Action.FEEDBACK: {(Role.DISPATCHER, "territory")},
+    Action.RATE: {(Role.DISPATCHER, "territory")},
+    Action.CLOSE: {(Role.DISPATCHER, "territory")},
+    Action.VOID: {(Role.ADMIN, "any")},
+    Action.SUPERVISE: {(Role.SUPERVISOR, "territory"), (Role.LEADER, "territory")},
+    Action.INSTRUCT: {(Role.LEADER, "territory")},
+    Action.CHECK_ITEM: {(Role.HANDLER, "lead"), (Role.DISPATCHER, "territory")},
+}
+
+
 def test_the_written_table_is_the_workflows_table():
-    assert {a: (set(r.sources), set(r.roles)) for a, r in RULES.items()} == ALLOWED
+    assert {a: (set(r.sources), set(r.roles)) for a, r in RULES.items() if a != Action.REGISTER} == ALLOWED
+    assert RULES[Action.REGISTER].sources == {""}
+    relations = {a: {(role, g.relation) for g in r.grants for role in g.roles} for a, r in RULES.items()}
+    assert relations == RELATIONS
+    assert [a for a, r in RULES.items() if r.by_system] == [Action.SUPERVISE]
 
 
 def prepare(action: str, issue: Issue, cast: Cast) -> Issue:
