@@ -861,3 +861,36 @@ def test_a_ledger_reaching_into_a_rolled_up_month_has_the_horse_race_recount_it(
         month=date(2025, 3, 1), league=League.TERRITORY, source=Source.RESOLUTION, unit=world.xiasha.pk
     )
     assert (counted.numerator, counted.denominator) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("status", "cells", "column"),
+    [
+        # Struck off, though no department was ever handed it, let alone signed for it.
+        (
+            "已销号",
+            {"主办部门": "", "协办部门": "", "交办时间": "", "办理期限": "", "签收时间": ""},
+            "签收时间",
+        ),
+        # Resolved by nobody: never handed to a department.
+        (
+            "已办结",
+            {"主办部门": "", "协办部门": "", "交办时间": "", "办理期限": "", "签收时间": ""},
+            "签收时间",
+        ),
+        # Returned by a department it was never handed to.
+        ("已退回", {"主办部门": "", "协办部门": "", "交办时间": "", "办理期限": ""}, "退回原因"),
+    ],
+)
+def test_the_workflows_rules_refuse_an_impossible_history_even_when_the_row_checks_miss_it(
+    world: World, admin_person: Person, ready: None, monkeypatch, status: str, cells: Cells, column: str
+) -> None:
+    row = ledger_row(world, "WT-2025-000501", status, **cells)
+    checked = run_rows(KIND, [row], admin_person)
+    assert checked.errors and {e.row for e in checked.errors} == {2}
+    # Without the row's own checks, the history is still built step by step through the rules.
+    monkeypatch.setattr("sanfuwu.imports.ledger.ledger_problems", lambda entry, now=None: {})
+    outcome = run_rows(KIND, [row], admin_person)
+    assert problems(outcome) == {(2, column)}, outcome.errors
+    assert outcome.errors[0].message.startswith("按办理流程不能发生：")
+    assert Issue.objects.count() == 0 and IssueEvent.objects.count() == 0

@@ -59,3 +59,24 @@ def test_the_demo_builds_six_months_of_consistent_issues(db):
     before = Issue.objects.count()
     demo_build(seed=2025, today=TODAY, out=io.StringIO())
     assert Issue.objects.count() == before
+
+
+def test_every_event_of_the_demo_passed_the_workflows_rules_when_it_was_written(db, monkeypatch):
+    """Not only do the histories replay afterwards: each step was checked by the rules as the
+    demo took it, so the demo cannot tell a history the workflow would refuse."""
+    from sanfuwu.issues import history
+
+    checked: list[tuple[history.History, int, str]] = []
+    rule_refusal = history.rule_refusal
+
+    def checking(h, action, actor):
+        refusal = rule_refusal(h, action, actor)
+        assert refusal is None, (h.issue.title, action, refusal)
+        checked.append((h, h.issue.version + 1 if h.issue.status else 1, action))
+        return refusal
+
+    monkeypatch.setattr(history, "rule_refusal", checking)
+    demo_build(seed=7, today=TODAY, out=io.StringIO(), small=True)
+    passed = {(h.issue.pk, seq, action) for h, seq, action in checked}
+    written = set(IssueEvent.objects.values_list("issue_id", "seq", "action"))
+    assert len(written) > 1000 and written == passed
