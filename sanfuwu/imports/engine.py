@@ -24,7 +24,9 @@ BATCH = 500
 PREVIEW = 200  # lines of "what would happen" a dry run shows
 
 
-class Action:
+class RowAction:
+    """What an import did with a row: created, updated or skipped it."""
+
     CREATE = "create"
     UPDATE = "update"
     SKIP = "skip"
@@ -54,9 +56,9 @@ class Outcome:
         self.errors.append(CellError(number, column, message))
 
     def done(self, row: Row, label: str, action: str, note: str = "") -> None:
-        if action == Action.CREATE:
+        if action == RowAction.CREATE:
             self.created += 1
-        elif action == Action.UPDATE:
+        elif action == RowAction.UPDATE:
             self.updated += 1
         else:
             self.skipped += 1

@@ -28,7 +28,7 @@ from sanfuwu.imports.cells import (
     parse_date,
     parse_moment,
 )
-from sanfuwu.imports.engine import Action, Importer, Outcome, RowReader, each
+from sanfuwu.imports.engine import Importer, Outcome, RowAction, RowReader, each
 from sanfuwu.imports.lookups import People, RegionNames, Targets, categories, departments
 from sanfuwu.imports.workbook import Column, Row
 from sanfuwu.issues.history import History, histories_write
@@ -155,7 +155,7 @@ class LedgerImporter(Importer):
         for row in rows:
             number = row.get("编号")
             if number in known:
-                outcome.done(row, number, Action.SKIP, _("已有该编号的问题"))
+                outcome.done(row, number, RowAction.SKIP, _("已有该编号的问题"))
                 continue
             entry = self._entry(row, outcome, visits)
             if entry is None:
@@ -176,7 +176,7 @@ class LedgerImporter(Importer):
                 outcome.fail(row, COLUMN_OF[refused.name], refused.message)
                 continue
             histories.append(history)
-            outcome.done(row, f"{number} {entry.title}", Action.CREATE)
+            outcome.done(row, f"{number} {entry.title}", RowAction.CREATE)
         # Once anything is wrong nothing will be kept; checking the rest is all that is left to do.
         if histories and not outcome.errors:
             histories_write(histories)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sanfuwu.imports.cells import CellProblem, parse_decimal, parse_month
-from sanfuwu.imports.engine import Action, Importer, Outcome
+from sanfuwu.imports.engine import Importer, Outcome, RowAction
 from sanfuwu.imports.lookups import RegionNames, departments
 from sanfuwu.imports.workbook import Column, Row
 from sanfuwu.orgs.models import Department, Region, RegionKind
@@ -100,7 +100,7 @@ class ManualValueImporter(Importer):
             ).first()
             label = f"{indicator.name} · {unit.name} · {values['月份']:%Y-%m}"
             if current is not None and current.value == values["数值"]:
-                outcome.done(row, label, Action.SKIP, _("数值没有变化"))
+                outcome.done(row, label, RowAction.SKIP, _("数值没有变化"))
                 continue
             try:
                 with transaction.atomic():
@@ -113,4 +113,4 @@ class ManualValueImporter(Importer):
                     for message in messages:
                         outcome.fail(row, COLUMN_OF.get(key, ""), message)
                 continue
-            outcome.done(row, label, Action.CREATE if created else Action.UPDATE)
+            outcome.done(row, label, RowAction.CREATE if created else RowAction.UPDATE)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sanfuwu.imports.cells import choice_label, date_text, parse_choice, parse_date
-from sanfuwu.imports.engine import Action, Importer, Outcome, RowReader
+from sanfuwu.imports.engine import Importer, Outcome, RowAction, RowReader
 from sanfuwu.imports.lookups import People, RegionNames, Targets, departments
 from sanfuwu.imports.workbook import Column, Row
 from sanfuwu.people.models import Person
@@ -98,12 +98,12 @@ class PairingImporter(Importer):
                 if existing is None:
                     pairing_create(actor=self.actor, target=target, frequency=frequency, starts_on=starts_on,
                                    person=person, department=department, ends_on=ends_on)  # fmt: skip
-                    outcome.done(row, label, Action.CREATE)
+                    outcome.done(row, label, RowAction.CREATE)
                 elif (existing.frequency, existing.ends_on) == (frequency, ends_on):
-                    outcome.done(row, label, Action.SKIP, _("已有相同的包联关系"))
+                    outcome.done(row, label, RowAction.SKIP, _("已有相同的包联关系"))
                 else:
                     pairing_update(actor=self.actor, pairing=existing, frequency=frequency, ends_on=ends_on)
-                    outcome.done(row, label, Action.UPDATE)
+                    outcome.done(row, label, RowAction.UPDATE)
         except ValidationError as error:
             for key, messages in error.message_dict.items():
                 for message in messages:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sanfuwu.imports.cells import join_list, parse_choice
-from sanfuwu.imports.engine import Action, Importer, Outcome, RowReader, each
+from sanfuwu.imports.engine import Importer, Outcome, RowAction, RowReader, each
 from sanfuwu.imports.lookups import RegionNames, departments
 from sanfuwu.imports.workbook import Column, Row
 from sanfuwu.people.models import Person, Role
@@ -68,7 +68,7 @@ class PersonImporter(Importer):
             existing.phone,
         ) == (row.get("姓名"), region, department, set(roles), row.get("职务"), row.get("电话")):
             # Unchanged rows are left alone, one's own account and superusers included.
-            outcome.done(row, f"{existing.name}（{existing.username}）", Action.SKIP, _("没有变化"))
+            outcome.done(row, f"{existing.name}（{existing.username}）", RowAction.SKIP, _("没有变化"))
             return
         try:
             with transaction.atomic():
@@ -82,7 +82,9 @@ class PersonImporter(Importer):
                     outcome.fail(row, COLUMN_OF.get(key, ""), message)
             return
         self.new_accounts += created
-        outcome.done(row, f"{person.name}（{person.username}）", Action.CREATE if created else Action.UPDATE)
+        outcome.done(
+            row, f"{person.name}（{person.username}）", RowAction.CREATE if created else RowAction.UPDATE
+        )
 
     def finish(self, outcome: Outcome) -> None:
         if self.new_accounts and self.dry_run:

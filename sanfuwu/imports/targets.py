@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sanfuwu.imports.cells import choice_label, parse_choice, parse_yes_no
-from sanfuwu.imports.engine import Action, Importer, Outcome, RowReader
+from sanfuwu.imports.engine import Importer, Outcome, RowAction, RowReader
 from sanfuwu.imports.lookups import RegionNames
 from sanfuwu.imports.workbook import Column, Row
 from sanfuwu.orgs.models import RegionKind
@@ -105,16 +105,16 @@ class TargetImporter(Importer):
                 outcome.fail(row, column, _("该联系对象已登记在您管辖范围之外，不能通过导入修改。"))
                 continue
             if existing is not None and all(getattr(existing, k) == v for k, v in fields.items()):
-                outcome.done(row, fields["name"], Action.SKIP, _("没有变化"))
+                outcome.done(row, fields["name"], RowAction.SKIP, _("没有变化"))
                 continue
             try:
                 with transaction.atomic():
                     if existing is not None:
                         target_update(actor=self.actor, target=existing, fields=fields)
-                        outcome.done(row, fields["name"], Action.UPDATE)
+                        outcome.done(row, fields["name"], RowAction.UPDATE)
                     else:
                         target_create(actor=self.actor, fields=fields)
-                        outcome.done(row, fields["name"], Action.CREATE)
+                        outcome.done(row, fields["name"], RowAction.CREATE)
             except ValidationError as error:
                 for key, messages in error.message_dict.items():
                     for message in messages:

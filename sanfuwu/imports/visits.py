@@ -20,7 +20,7 @@ from sanfuwu.imports.cells import (
     parse_moment,
     split_list,
 )
-from sanfuwu.imports.engine import Action, Importer, Outcome, RowReader, each
+from sanfuwu.imports.engine import Importer, Outcome, RowAction, RowReader, each
 from sanfuwu.imports.lookups import People, RegionNames, Targets, departments
 from sanfuwu.imports.workbook import Column, Row
 from sanfuwu.people.models import Person
@@ -91,7 +91,7 @@ class VisitImporter(Importer):
         )
         for row in rows:
             if row.get("走访编号") in known:
-                outcome.done(row, row.get("走访编号"), Action.SKIP, _("已有该编号的走访记录"))
+                outcome.done(row, row.get("走访编号"), RowAction.SKIP, _("已有该编号的走访记录"))
                 continue
             self._one(row, outcome)
 
@@ -119,7 +119,7 @@ class VisitImporter(Importer):
                 visited_at=visited_at, recorded_by=recorder, targets=targets[0] if targets else None
             ).exists()
         ):
-            outcome.done(row, moment_text(visited_at), Action.SKIP, _("已有同一时间、同一记录人的走访"))
+            outcome.done(row, moment_text(visited_at), RowAction.SKIP, _("已有同一时间、同一记录人的走访"))
             return
         try:
             with transaction.atomic():
@@ -134,4 +134,4 @@ class VisitImporter(Importer):
                 for message in messages:
                     outcome.fail(row, COLUMN_OF.get(key, ""), message)
             return
-        outcome.done(row, f"{visit.number} {moment_text(visited_at)}", Action.CREATE)
+        outcome.done(row, f"{visit.number} {moment_text(visited_at)}", RowAction.CREATE)
