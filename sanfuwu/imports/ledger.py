@@ -134,8 +134,7 @@ class LedgerImporter(Importer):
         self.targets = Targets(targets_visible_to(actor))
         self.visits = visits_visible_to(actor)
         self.people = People(people_visible_to(actor))
-        self.importer = Actor.of(actor)
-        self.registrars: dict[int, Actor] = {}
+        self.actors = LedgerActors(Actor.of(actor))
         self.checklists: dict[int, list[ChecklistTemplateItem]] = defaultdict(list)
         for item in ChecklistTemplateItem.objects.order_by("sort_order", "id"):
             self.checklists[item.category_id].append(item)
@@ -168,7 +167,7 @@ class LedgerImporter(Importer):
             try:
                 history = ledger_history(
                     entry,
-                    actors=self._actors(entry),
+                    actors=self.actors,
                     checklist=self.checklists[entry.category.pk],
                     now=self.now,
                 )
@@ -187,14 +186,6 @@ class LedgerImporter(Importer):
                     for e in h.events
                     if e.action != "check_item"
                 )
-
-    def _actors(self, entry: LedgerEntry) -> LedgerActors:
-        registrar = entry.registrar
-        if registrar is None or registrar.pk == self.actor.pk:
-            return LedgerActors(self.importer)
-        if registrar.pk not in self.registrars:
-            self.registrars[registrar.pk] = Actor.of(registrar)
-        return LedgerActors(self.importer, self.registrars[registrar.pk])
 
     def _entry(self, row: Row, outcome: Outcome, visits: dict[str, Visit]) -> LedgerEntry | None:
         read = RowReader(row, outcome)

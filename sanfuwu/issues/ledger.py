@@ -250,29 +250,32 @@ PAYLOAD_FIELD = {
 }  # fmt: skip
 
 
-@dataclass
 class LedgerActors:
     """Who a ledger's steps are checked as. The importer records them, and is the actor of every
     event but the registration; each step is checked as taken by the unit the row names (the lead
     department signs for and resolves, a dispatcher hands over and answers), within the
     importer's own territory. The registrar, when the row names one, registers as themselves."""
 
-    importer: Actor
-    registrar: Actor | None = None
-
-    def dispatcher(self) -> Actor:
-        return self.importer.standing_in(role=Role.DISPATCHER)
+    def __init__(self, importer: Actor) -> None:
+        self.importer = importer
+        self.dispatcher = importer.standing_in(role=Role.DISPATCHER)
+        self.supervisor = importer.standing_in(role=Role.SUPERVISOR)
+        self.administrator = importer.standing_in(role=Role.ADMIN)
+        self._departments: dict[int | None, Actor] = {}
+        self._registrars: dict[int, Actor] = {}
 
     def department(self, department: Department | None) -> Actor:
-        return self.importer.standing_in(
-            role=Role.HANDLER, department_id=department.pk if department else None
-        )
+        key = department.pk if department else None
+        if key not in self._departments:
+            self._departments[key] = self.importer.standing_in(role=Role.HANDLER, department_id=key)
+        return self._departments[key]
 
-    def supervisor(self) -> Actor:
-        return self.importer.standing_in(role=Role.SUPERVISOR)
-
-    def administrator(self) -> Actor:
-        return self.importer.standing_in(role=Role.ADMIN)
+    def registrar(self, person: Person | None) -> Actor:
+        if person is None or person == self.importer.person:
+            return self.importer
+        if person.pk not in self._registrars:
+            self._registrars[person.pk] = Actor.of(person)
+        return self._registrars[person.pk]
 
 
 class _Ledger:
@@ -335,12 +338,12 @@ def ledger_history(
     )  # fmt: skip
     h = History(issue)
     book = _Ledger(h)
-    dispatcher = actors.dispatcher()
+    dispatcher = actors.dispatcher
     lead = actors.department(entry.lead)
     registering: dict[str, Any] = {"tier": entry.tier, "checklist": checklist}
     if entry.tier == Tier.DONE:
         registering.update(resolution=entry.resolution, resolved_at=entry.resolved_at or entry.registered_at)
-    book.apply(Action.REGISTER, actors.registrar or actors.importer, entry.registered_at, **registering)
+    book.apply(Action.REGISTER, actors.registrar(entry.registrar), entry.registered_at, **registering)
     if entry.dispatched and entry.lead is not None and entry.dispatched_at is not None:
         due = entry.due_date if entry.tier in (Tier.IMMEDIATE, Tier.DEADLINE) else None
         book.apply(Action.DISPATCH, dispatcher, entry.dispatched_at, lead_department=entry.lead,
@@ -362,7 +365,7 @@ def ledger_history(
         )
         if entry.tier == Tier.DONE:
             until = book.last
-        book.apply(Action.SUPERVISE, actors.supervisor(), _supervision_moment(entry, book.last, until),
+        book.apply(Action.SUPERVISE, actors.supervisor, _supervision_moment(entry, book.last, until),
                    level=entry.supervision_level, note=NOTE)  # fmt: skip
     if entry.reopened and entry.rated_at is not None:
         # The answer that was turned down: resolved, answered and rated 不满意 at the return visit.
@@ -385,5 +388,5 @@ def ledger_history(
     if entry.status == Status.CLOSED and entry.closed_at is not None:
         book.apply(Action.CLOSE, dispatcher, entry.closed_at, note=NOTE)
     if entry.status == Status.VOID:
-        book.apply(Action.VOID, actors.administrator(), None, reason=entry.void_reason)
+        book.apply(Action.VOID, actors.administrator, None, reason=entry.void_reason)
     return h

@@ -192,7 +192,7 @@ def rule_refusal(h: History, action: str, actor: Actor) -> Refusal | None:
     rule = RULES.get(action)
     if rule is None:
         return Refusal("status", _("未知的操作。"))
-    label = Action(action).label
+    label = Action(action).label  # lazy: translated only when a refusal says it
     if actor.is_system:
         if not rule.by_system:
             return Refusal("role", _("“%(action)s”须由有关人员办理。") % {"action": label})

@@ -15,7 +15,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+
+# Messages a step only needs when it refuses: translated then, not on every step taken.
+from django.utils.translation import gettext_lazy as _lazy
 
 from sanfuwu.issues.history import Change, History
 from sanfuwu.issues.models import (
@@ -42,6 +46,7 @@ MAX_WORKDAYS = {Tier.IMMEDIATE: 5, Tier.DEADLINE: 60}
 LIVE = (AssignmentState.PENDING, AssignmentState.ACCEPTED)
 
 Payload = dict[str, Any]
+StrOrPromise = str | Promise
 Step = Callable[[History, Actor, datetime, Payload], Change]
 STEPS: dict[str, Step] = {}
 
@@ -54,7 +59,7 @@ def step(action: str) -> Callable[[Step], Step]:
     return register
 
 
-def _text(p: Payload, name: str, message: str, *, minimum: int = 2, maximum: int = 5000) -> str:
+def _text(p: Payload, name: str, message: StrOrPromise, *, minimum: int = 2, maximum: int = 5000) -> str:
     value = str(p.get(name) or "").strip()
     if len(value) < minimum:
         raise ValidationError({name: message})
@@ -67,7 +72,7 @@ def _optional(p: Payload, name: str) -> str:
     return str(p.get(name) or "").strip()
 
 
-def _positive_int(p: Payload, name: str, low: int, high: int, message: str) -> int:
+def _positive_int(p: Payload, name: str, low: int, high: int, message: StrOrPromise) -> int:
     try:
         value = int(p.get(name) or 0)
     except (TypeError, ValueError):
@@ -117,7 +122,7 @@ def register(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     )
     if tier != Tier.DONE:
         return Change(Status.REGISTERED, {"tier": tier}, add=items)
-    resolution = _text(p, "resolution", _("已经办的问题请填写现场办理结果。"))
+    resolution = _text(p, "resolution", _lazy("已经办的问题请填写现场办理结果。"))
     # A ledger may record when the problem was solved on the spot, after it was written down.
     resolved_at = p.get("resolved_at") or at
     if resolved_at < at:
@@ -178,7 +183,7 @@ def accept(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
 
 @step(Action.RETURN)
 def return_issue(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
-    reason = _text(p, "reason", _("请写明退回理由（至少 5 个字）。"), minimum=5, maximum=500)
+    reason = _text(p, "reason", _lazy("请写明退回理由（至少 5 个字）。"), minimum=5, maximum=500)
     mine = _mine(h, actor, AssignmentState.PENDING)
     returned = tuple(
         (a, {"state": AssignmentState.RETURNED, "returned_at": at, "return_reason": reason}) for a in mine
@@ -194,8 +199,8 @@ def return_issue(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
 def request_extension(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     if h.issue.due_date is None:
         raise ValidationError({"workdays": _("该问题没有办理期限，无需延期。")})
-    days = _positive_int(p, "workdays", 1, 30, _("延长时限应为 1 至 30 个工作日。"))
-    reason = _text(p, "reason", _("请写明延期理由（至少 5 个字）。"), minimum=5, maximum=500)
+    days = _positive_int(p, "workdays", 1, 30, _lazy("延长时限应为 1 至 30 个工作日。"))
+    reason = _text(p, "reason", _lazy("请写明延期理由（至少 5 个字）。"), minimum=5, maximum=500)
     if _pending_extension(h) is not None:
         raise ValidationError({"workdays": _("已有一份延期申请在等待审批。")})
     request = ExtensionRequest(requested_by=actor.person, requested_at=at, workdays=days, reason=reason)
@@ -230,7 +235,7 @@ def refuse_extension(h: History, actor: Actor, at: datetime, p: Payload) -> Chan
     pending = _pending_extension(h)
     if pending is None:
         raise ValidationError({"decision_note": _("没有待审批的延期申请。")})
-    note = _text(p, "decision_note", _("请写明不同意延期的理由。"), maximum=500)
+    note = _text(p, "decision_note", _lazy("请写明不同意延期的理由。"), maximum=500)
     decided = {
         "decision": Decision.REFUSED,
         "decided_by": actor.person,
@@ -242,7 +247,7 @@ def refuse_extension(h: History, actor: Actor, at: datetime, p: Payload) -> Chan
 
 @step(Action.MAKE_LONG_TERM)
 def make_long_term(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
-    plan = _text(p, "plan", _("请填写长效办理计划。"), minimum=5)
+    plan = _text(p, "plan", _lazy("请填写长效办理计划。"), minimum=5)
     milestones = [(str(t).strip(), d) for t, d in p.get("milestones") or [] if str(t).strip()]
     # A ledger knows the plan an issue was handled under, not the milestones it was broken into.
     if not milestones and not p.get("recorded"):
@@ -270,13 +275,13 @@ def complete_milestone(h: History, actor: Actor, at: datetime, p: Payload) -> Ch
 
 @step(Action.RESOLVE)
 def resolve(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
-    result = _text(p, "resolution", _("请填写办理结果。"))
+    result = _text(p, "resolution", _lazy("请填写办理结果。"))
     return Change(Status.RESOLVED, {"resolution": result, "resolved_at": at}, note=result)
 
 
 @step(Action.FEEDBACK)
 def feedback(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
-    text = _text(p, "feedback", _("请填写答复反映人的内容。"))
+    text = _text(p, "feedback", _lazy("请填写答复反映人的内容。"))
     return Change(Status.RESOLVED, {"feedback": text}, note=text)
 
 
@@ -322,7 +327,7 @@ def close(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
 
 @step(Action.VOID)
 def void(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
-    reason = _text(p, "reason", _("请写明作废原因。"), maximum=200)
+    reason = _text(p, "reason", _lazy("请写明作废原因。"), maximum=200)
     # Nobody is to sign for a void issue: it leaves the departments' 待签收 lists.
     withdrawn = tuple(
         (a, {"state": AssignmentState.WITHDRAWN}) for a in h.assignments if a.state == AssignmentState.PENDING
@@ -343,7 +348,7 @@ def supervise(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
 
 @step(Action.INSTRUCT)
 def instruct(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
-    text = _text(p, "text", _("请填写批示内容。"), maximum=2000)
+    text = _text(p, "text", _lazy("请填写批示内容。"), maximum=2000)
     return Change(h.issue.status, note=text, add=(Instruction(author=actor.person, text=text, at=at),))
 
 
