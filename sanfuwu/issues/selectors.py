@@ -20,7 +20,8 @@ from sanfuwu.issues.models import (
     supervised_open_q,
 )
 from sanfuwu.orgs.models import Department
-from sanfuwu.people.models import Person, Role
+from sanfuwu.people.models import Person
+from sanfuwu.people.roles import RAISER_READERS
 from sanfuwu.people.scope import scope_of
 
 
@@ -41,7 +42,7 @@ def issues_visible_to(person: Person) -> QuerySet[Issue]:
 
 def raiser_visible_to(person: Person) -> Callable[[Issue], bool]:
     """Whose name and phone a person may read: coordinators and leaders all, others those they registered."""
-    if person.is_superuser or person.has_role(Role.ADMIN, Role.DISPATCHER, Role.LEADER):
+    if person.is_superuser or person.has_role(*RAISER_READERS):
         return lambda issue: True
     return lambda issue: issue.registered_by_id == person.pk
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from sanfuwu.core.admin_scope import ScopedAdmin
 from sanfuwu.orgs.models import Department
-from sanfuwu.people.models import DISTRICT_WIDE_ROLES, Person, Role, RoleGrant
+from sanfuwu.people.models import Person, Role, RoleGrant
+from sanfuwu.people.roles import DISTRICT_WIDE
 from sanfuwu.people.scope import scope_of
 from sanfuwu.people.selectors import people_visible_to
 from sanfuwu.people.services import person_set_roles
@@ -27,7 +28,7 @@ class RoleGrantInline(admin.TabularInline):
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         # Only someone who already sees the whole district may hand out roles that see it.
         if db_field.name == "role" and not _district_wide(request):
-            kwargs["choices"] = [c for c in Role.choices if c[0] not in DISTRICT_WIDE_ROLES]
+            kwargs["choices"] = [c for c in Role.choices if c[0] not in DISTRICT_WIDE]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def _own_record(self, request: HttpRequest, obj: Any) -> bool:
@@ -74,7 +75,7 @@ class PersonAdmin(ScopedAdmin, UserAdmin):
         qs = qs.filter(pk__in=people_visible_to(request.user).values("pk"))  # type: ignore[arg-type]
         if not _district_wide(request):
             # People who see more than the viewer are not the viewer's to edit (or to reset).
-            qs = qs.exclude(is_superuser=True).exclude(role_grants__role__in=DISTRICT_WIDE_ROLES)
+            qs = qs.exclude(is_superuser=True).exclude(role_grants__role__in=DISTRICT_WIDE)
         return qs
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:

@@ -22,9 +22,6 @@ class Role(models.TextChoices):
     EVALUATOR = "evaluator", _("评分员")
 
 
-# Roles whose holders see the whole district whatever their unit.
-DISTRICT_WIDE_ROLES = frozenset({Role.ADMIN, Role.LEADER})
-
 phone_validator = RegexValidator(
     r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$",
     _("请输入 11 位手机号码或带区号的固定电话，例如 13812345678 或 0571-86001234。"),

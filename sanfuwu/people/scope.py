@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from sanfuwu.orgs.models import Region, RegionKind
-from sanfuwu.people.models import DISTRICT_WIDE_ROLES, Person
+from sanfuwu.people.models import Person
+from sanfuwu.people.roles import DISTRICT_WIDE
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Scope:
 def scope_of(person: Person) -> Scope:
     if not person.is_authenticated or not person.is_active:
         return Scope(everything=False, region=None)
-    if person.is_superuser or person.has_role(*DISTRICT_WIDE_ROLES):
+    if person.is_superuser or person.has_role(*DISTRICT_WIDE):
         return Scope(everything=True, region=None)
     if person.region_id:
         return Scope(everything=False, region=person.region)

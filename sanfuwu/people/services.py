@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sanfuwu.orgs.models import Department, Region
-from sanfuwu.people.models import DISTRICT_WIDE_ROLES, Person, Role, RoleGrant
+from sanfuwu.people.models import Person, Role, RoleGrant
+from sanfuwu.people.roles import DISTRICT_WIDE
 from sanfuwu.people.scope import scope_of
 
 
@@ -45,7 +46,7 @@ def person_save(
     errors: dict[str, str] = {}
     if not roles:
         errors["roles"] = _("请至少填写一个角色。")
-    if roles & DISTRICT_WIDE_ROLES and not scope.everything:
+    if roles & DISTRICT_WIDE and not scope.everything:
         errors["roles"] = _("您不能授予领导或系统管理员角色。")
     if (region is None) == (department is None):
         errors["region"] = _("请填写所属区域或所属部门，且只填一个。")
@@ -58,7 +59,7 @@ def person_save(
         errors["username"] = _("不能通过导入修改您自己的账号。")
     elif person is not None and person.is_superuser and not actor.is_superuser:
         errors["username"] = _("该账号是超级管理员，只能由超级管理员修改。")
-    elif person is not None and not scope.everything and person.has_role(*DISTRICT_WIDE_ROLES):
+    elif person is not None and not scope.everything and person.has_role(*DISTRICT_WIDE):
         errors["username"] = _("该账号的权限高于您，不能修改。")
     if errors:
         raise ValidationError(errors)

@@ -12,10 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
-from sanfuwu.people.models import Person, Role
-
-TARGET_EDITORS = frozenset({Role.ADMIN, Role.DISPATCHER, Role.VISITOR})
-VISIT_RECORDERS = frozenset({Role.VISITOR, Role.DISPATCHER, Role.LEADER, Role.ADMIN})
+from sanfuwu.people.models import Person
+from sanfuwu.people.roles import TARGET_EDITORS
 
 View = Callable[..., HttpResponseBase]
 

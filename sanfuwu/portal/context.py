@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from sanfuwu.imports.kinds import kinds_for
-from sanfuwu.portal.access import VISIT_RECORDERS
+from sanfuwu.people.roles import VISIT_RECORDERS
 from sanfuwu.portal.nav import nav_for
 
 

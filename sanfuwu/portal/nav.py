@@ -9,9 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sanfuwu.people.models import Person, Role
-
-EVERYONE = frozenset(Role.values)
-COORDINATORS = frozenset({Role.ADMIN, Role.LEADER, Role.DISPATCHER, Role.SUPERVISOR})
+from sanfuwu.people.roles import COORDINATORS, DASHBOARD_READERS, EVERYONE, IMPORTERS, REVIEW_PARTICIPANTS
 
 
 @dataclass(frozen=True)
@@ -30,20 +28,10 @@ class NavEntry:
 NAV = [
     NavEntry(_("工作台"), "home", "ti-layout-dashboard", EVERYONE, ""),
     NavEntry(
-        _("数据驾驶舱"),
-        "race:dashboard",
-        "ti-device-desktop-analytics",
-        frozenset({Role.LEADER, Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER, Role.HANDLER}),
-        "race/dashboard",
+        _("数据驾驶舱"), "race:dashboard", "ti-device-desktop-analytics", DASHBOARD_READERS, "race/dashboard"
     ),
     NavEntry(_("赛马排名"), "race:ranking", "ti-trophy", EVERYONE, "race"),
-    NavEntry(
-        _("测评打分"),
-        "race:reviews",
-        "ti-star",
-        frozenset({Role.EVALUATOR, Role.LEADER, Role.ADMIN}),
-        "race/reviews",
-    ),
+    NavEntry(_("测评打分"), "race:reviews", "ti-star", REVIEW_PARTICIPANTS, "race/reviews"),
     NavEntry(_("待梳理"), "issues:triage", "ti-inbox", frozenset({Role.DISPATCHER}), "issues/triage"),
     NavEntry(_("部门工作清单"), "issues:work", "ti-checklist", frozenset({Role.HANDLER}), "issues/work"),
     NavEntry(_("我登记的问题"), "issues:mine", "ti-notes", frozenset({Role.VISITOR}), "issues/mine"),
@@ -54,9 +42,7 @@ NAV = [
     NavEntry(_("集中走访"), "visits:campaigns", "ti-flag", COORDINATORS, "visits/campaigns"),
     NavEntry(_("包联关系"), "visits:pairings", "ti-link", EVERYONE, "visits/pairings"),
     NavEntry(_("联系对象"), "targets:list", "ti-building-factory-2", EVERYONE, "targets"),
-    NavEntry(
-        _("Excel 导入"), "imports:page", "ti-file-import", frozenset({Role.ADMIN, Role.DISPATCHER}), "imports"
-    ),
+    NavEntry(_("Excel 导入"), "imports:page", "ti-file-import", IMPORTERS, "imports"),
     NavEntry(_("人员通讯录"), "people:list", "ti-address-book", COORDINATORS, "people"),
 ]
 

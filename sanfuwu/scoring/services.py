@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanfuwu.orgs.models import Department, Region
-from sanfuwu.people.models import Person, Role
+from sanfuwu.people.models import Person
+from sanfuwu.people.roles import MEETING_CHAIRS
 from sanfuwu.people.scope import scope_of
 from sanfuwu.scoring.models import (
     Indicator,
@@ -23,8 +24,6 @@ from sanfuwu.scoring.models import (
     ReviewScore,
     Source,
 )
-
-CLOSERS = (Role.ADMIN, Role.LEADER)
 
 
 def review_scores_submit(
@@ -72,7 +71,7 @@ def review_scores_submit(
 
 
 def review_meeting_close(*, meeting: ReviewMeeting, actor: Person) -> None:
-    if not (actor.is_superuser or actor.has_role(*CLOSERS)):
+    if not (actor.is_superuser or actor.has_role(*MEETING_CHAIRS)):
         raise ValidationError({"__all__": [_("只有领导或系统管理员可以结束测评。")]})
     closed = ReviewMeeting.objects.filter(pk=meeting.pk, closed_at__isnull=True).update(
         closed_at=timezone.now()

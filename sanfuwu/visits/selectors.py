@@ -9,13 +9,11 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from sanfuwu.core.periods import day_range, month_bounds
-from sanfuwu.people.models import Person, Role
+from sanfuwu.people.models import Person
+from sanfuwu.people.roles import OVERSEERS
 from sanfuwu.people.scope import scope_of
 from sanfuwu.targets.models import Target
 from sanfuwu.visits.models import Pairing, Policy, Visit
-
-# Roles that oversee a territory's pairings; a visitor alone sees only their own.
-OVERSEERS = (Role.ADMIN, Role.LEADER, Role.DISPATCHER, Role.SUPERVISOR)
 
 
 def visits_visible_to(person: Person) -> QuerySet[Visit]:

@@ -6,10 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, StreamingHttpResponse
 
 from sanfuwu.core.xlsx import xlsx_stream_response
-from sanfuwu.people.models import Role
+from sanfuwu.people.roles import COORDINATORS, IMPORTERS
 from sanfuwu.portal.access import person_of, roles_required
 from sanfuwu.portal.exporting import EXPORTS
-from sanfuwu.portal.nav import COORDINATORS
 
 
 def _export(request: HttpRequest, kind: str) -> StreamingHttpResponse:
@@ -60,6 +59,6 @@ def review_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     return xlsx_stream_response(filename=built.filename, sheets=built.sheets)
 
 
-@roles_required(Role.ADMIN, Role.DISPATCHER)
+@roles_required(*IMPORTERS)
 def manual_value_export(request: HttpRequest) -> StreamingHttpResponse:
     return _export(request, "manual_values")

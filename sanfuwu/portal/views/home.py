@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanfuwu.orgs.models import Category, Region, RegionKind
 from sanfuwu.people.models import Person, Role
+from sanfuwu.people.roles import HEADCOUNT_READERS, SUPERVISION_WATCHERS
 from sanfuwu.people.scope import scope_of
 from sanfuwu.people.selectors import people_visible_to
 from sanfuwu.portal.access import can_edit_targets, person_of
@@ -69,7 +70,7 @@ def _cards(person: Person) -> list[Card]:
     ]
     # A grid holds no universities or communities: show only the cards that say something there.
     cards = [c for c in cards if c.value or c.icon in ("ti-building-factory-2", "ti-star")]
-    if person.is_superuser or person.has_role(Role.ADMIN, Role.LEADER, Role.DISPATCHER):
+    if person.is_superuser or person.has_role(*HEADCOUNT_READERS):
         cards.append(
             Card(
                 _("工作人员"),
@@ -117,7 +118,7 @@ def _issue_cards(person: Person) -> list[Card]:
                 "orange",
             )
         )
-    if person.has_role(Role.LEADER, Role.SUPERVISOR, Role.ADMIN) or person.is_superuser:
+    if person.has_role(*SUPERVISION_WATCHERS) or person.is_superuser:
         visible = issues_visible_to(person)
         for label, group, icon, tone in (
             (_("超期未办结"), StatusGroup.OVERDUE, "ti-alarm", "orange"),

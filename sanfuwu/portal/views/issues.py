@@ -29,6 +29,7 @@ from sanfuwu.issues.selectors import (
 from sanfuwu.issues.services import issue_register
 from sanfuwu.issues.workflow import Action, Conflict, NotAllowed, allowed_actions, issue_act
 from sanfuwu.people.models import Person, Role
+from sanfuwu.people.roles import REGISTRARS
 from sanfuwu.portal.access import person_of, roles_required
 
 
@@ -94,7 +95,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
-@roles_required(Role.VISITOR, Role.DISPATCHER, Role.ADMIN)
+@roles_required(*REGISTRARS)
 def my_issues(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     qs = issues_visible_to(person).filter(registered_by=person).order_by("-registered_at", "-id")
@@ -103,7 +104,7 @@ def my_issues(request: HttpRequest) -> HttpResponse:
     return render(request, "issues/mine.html", {"page": page, "query": query, "counts": counts})
 
 
-@roles_required(Role.VISITOR, Role.DISPATCHER, Role.ADMIN)
+@roles_required(*REGISTRARS)
 def issue_new(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     initial = {"target": request.GET.get("target")} if request.GET.get("target") else None

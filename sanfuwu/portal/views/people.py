@@ -8,8 +8,8 @@ from django.shortcuts import render
 
 from sanfuwu.people.filters import PeopleFilterForm, people_rows_for
 from sanfuwu.people.models import RoleGrant
+from sanfuwu.people.roles import COORDINATORS
 from sanfuwu.portal.access import person_of, roles_required
-from sanfuwu.portal.nav import COORDINATORS
 
 
 @roles_required(*COORDINATORS)

@@ -21,7 +21,8 @@ from sanfuwu.core.periods import SPANS, previous_span, week_bounds, week_name
 from sanfuwu.issues.models import StatusGroup
 from sanfuwu.issues.selectors import issues_visible_to
 from sanfuwu.orgs.models import Region, RegionKind
-from sanfuwu.people.models import Person, Role
+from sanfuwu.people.models import Person
+from sanfuwu.people.roles import BULLETIN_READERS, DASHBOARD_READERS, MEETING_CHAIRS
 from sanfuwu.people.scope import scope_of
 from sanfuwu.portal.access import person_of, roles_required
 from sanfuwu.reports.bulletin import bulletin_document
@@ -118,7 +119,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     return render(request, "race/ranking.html", context)
 
 
-@roles_required(Role.LEADER, Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER, Role.HANDLER)
+@roles_required(*DASHBOARD_READERS)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """数据驾驶舱 for leaders; a department head sees the same for their department."""
     person = person_of(request)
@@ -206,13 +207,13 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting": meeting, "criteria": criteria, "grid": grid, "is_evaluator": is_evaluator,
         "may_score": is_evaluator and not meeting.closed, "errors": errors.get("__all__", []),
         "results": results, "submitted": submitted, "evaluators": meeting.evaluators.count(),
-        "may_close": not meeting.closed and (person.is_superuser or person.has_role(Role.ADMIN, Role.LEADER)),
+        "may_close": not meeting.closed and (person.is_superuser or person.has_role(*MEETING_CHAIRS)),
     }  # fmt: skip
     return render(request, "race/review.html", context)
 
 
 @require_POST
-@roles_required(Role.LEADER, Role.ADMIN)
+@roles_required(*MEETING_CHAIRS)
 def review_close(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_of(request)
     meeting = meeting_get_for(person, pk)
@@ -225,7 +226,7 @@ def review_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("race:review", pk=meeting.pk)
 
 
-@roles_required(Role.LEADER, Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER)
+@roles_required(*BULLETIN_READERS)
 def bulletin(request: HttpRequest) -> FileResponse:
     """通报 for the chosen week (week=2025-W42) or period, for the reader's territory (or a street of
     it), as Word."""

@@ -19,15 +19,13 @@ from django.views.decorators.http import require_POST
 from sanfuwu.core.periods import SPANS, month_bounds
 from sanfuwu.issues.models import Issue
 from sanfuwu.issues.selectors import issues_visible_to
-from sanfuwu.people.models import Role
-from sanfuwu.portal.access import VISIT_RECORDERS, person_of, roles_required
+from sanfuwu.people.roles import OVERSEERS, PAIRING_ASSIGNERS, VISIT_RECORDERS
+from sanfuwu.portal.access import person_of, roles_required
 from sanfuwu.visits.campaigns import GroupProgress, campaign_get_for, campaign_progress, campaigns_visible_to
 from sanfuwu.visits.forms import GridAssignForm, ProblemFormSet, VisitRecordForm, targets_for_visit
 from sanfuwu.visits.overview import LEVELS, coverage_data, seed_figures
-from sanfuwu.visits.selectors import OVERSEERS, pairing_rows_for, visit_get_for, visit_rows_for
+from sanfuwu.visits.selectors import pairing_rows_for, visit_get_for, visit_rows_for
 from sanfuwu.visits.services import pairings_assign_grid, visit_record
-
-RECORDERS = tuple(VISIT_RECORDERS)
 
 
 @login_required
@@ -50,7 +48,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "visits/list.html", context)
 
 
-@roles_required(*RECORDERS)
+@roles_required(*VISIT_RECORDERS)
 def visit_new(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     initial_targets = [request.GET["target"]] if request.GET.get("target", "").isdigit() else []
@@ -96,7 +94,7 @@ def _target_choices(form: VisitRecordForm, chosen: set[str]) -> list[Any]:
     return picked + rest
 
 
-@roles_required(*RECORDERS)
+@roles_required(*VISIT_RECORDERS)
 def visit_target_search(request: HttpRequest) -> HttpResponse:
     """htmx: targets by name or credit code, own pairings first."""
     term = request.GET.get("q", "").strip()
@@ -185,7 +183,7 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
     term = request.GET.get("q", "").strip()
     qs = pairing_rows_for(person, term)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    may_assign = person.is_superuser or person.has_role(Role.ADMIN, Role.DISPATCHER)
+    may_assign = person.is_superuser or person.has_role(*PAIRING_ASSIGNERS)
     context = {
         "page": page, "q": term, "assign_form": GridAssignForm(actor=person) if may_assign else None,
     }  # fmt: skip
@@ -193,7 +191,7 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@roles_required(Role.ADMIN, Role.DISPATCHER)
+@roles_required(*PAIRING_ASSIGNERS)
 def pairing_assign_grid(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     form = GridAssignForm(request.POST, actor=person)
