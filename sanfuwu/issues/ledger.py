@@ -21,7 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanfuwu.issues.history import History, NotAllowed
-from sanfuwu.issues.models import Action, ChecklistTemplateItem, Issue, Rating, Status, Tier
+from sanfuwu.issues.models import (
+    DONE_STATUSES,
+    HANDLING_STATUSES,
+    Action,
+    ChecklistTemplateItem,
+    Issue,
+    Rating,
+    Status,
+    Tier,
+)
 from sanfuwu.issues.rules import NEW, Actor
 from sanfuwu.orgs.models import Category, Department, Region
 from sanfuwu.people.models import Person, Role
@@ -30,10 +39,9 @@ from sanfuwu.targets.models import Target
 NOTE = "据历史台账补录"
 UNRECORDED = "（台账未记录）"
 CLOCK_SLACK = timedelta(minutes=5)
-DISPATCHED = frozenset(
-    {Status.ASSIGNED, Status.IN_PROGRESS, Status.LONG_TERM, Status.RETURNED, Status.RESOLVED, Status.CLOSED}
-)
-ACCEPTED = frozenset({Status.IN_PROGRESS, Status.LONG_TERM, Status.RESOLVED, Status.CLOSED})
+# A row in these statuses was signed for by its department, and one in these was handed over.
+ACCEPTED = HANDLING_STATUSES | DONE_STATUSES
+DISPATCHED = ACCEPTED | {Status.ASSIGNED, Status.RETURNED}
 REOPENABLE = frozenset({Status.IN_PROGRESS, Status.LONG_TERM, Status.RESOLVED, Status.VOID})
 # A problem solved on the spot and rated 不满意 goes back to the dispatcher to be handed over.
 REOPENABLE_DONE = frozenset({Status.REGISTERED, Status.VOID})
@@ -92,7 +100,7 @@ class LedgerEntry:
         """Resolved, and not sent back since (or resolved again after it was)."""
         if self.status == Status.VOID:
             return self.resolved_at is not None or self.tier == Tier.DONE
-        return self.status in (Status.RESOLVED, Status.CLOSED)
+        return self.status in DONE_STATUSES
 
 
 TIME_LABELS = {
@@ -116,7 +124,7 @@ def ledger_problems(entry: LedgerEntry, *, now: datetime | None = None) -> dict[
             problems.setdefault(name, message)
 
     if entry.tier == Tier.DONE:
-        if entry.status not in (Status.RESOLVED, Status.CLOSED, Status.VOID) and not (
+        if entry.status not in DONE_STATUSES | {Status.VOID} and not (
             entry.reopened and entry.status in REOPENABLE_DONE
         ):
             problems["status"] = _("已经办的问题现场已解决，状态应为已办结、已销号或已作废。")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from sanfuwu.issues.models import Issue, Status
+from sanfuwu.issues.models import DONE_STATUSES, Issue
 from sanfuwu.people.models import Person
 from sanfuwu.people.scope import scope_of
 from sanfuwu.visits.coverage import visit_company
@@ -81,5 +81,5 @@ def campaign_progress(campaign: Campaign) -> list[GroupProgress]:
     for target_id, status in issues.values_list("target_id", "status"):
         group = progress[target_group[target_id]]
         group.collected += 1
-        group.resolved += status in (Status.RESOLVED, Status.CLOSED)
+        group.resolved += status in DONE_STATUSES
     return [progress[g.pk] for g in groups]
