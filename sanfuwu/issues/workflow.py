@@ -21,8 +21,7 @@ from sanfuwu.issues.models import Action, Issue, Status
 from sanfuwu.issues.rules import RULES, SYSTEM, Actor, Refusal, subject_missing
 from sanfuwu.people.models import Person
 
-__all__ = ["RULES", "Action", "Conflict", "NotAllowed", "WorkflowError", "allowed_actions", "issue_act",
-           "issue_act_as_system"]  # fmt: skip
+__all__ = ["Conflict", "NotAllowed", "WorkflowError", "allowed_actions", "issue_act", "issue_act_as_system"]
 
 log = logging.getLogger("sanfuwu.issues")
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sanfuwu.imports.cells import date_text, moment_text
 from sanfuwu.issues.models import (
+    Action,
     Assignment,
     AssignmentState,
     ChecklistItem,
@@ -26,8 +27,9 @@ from sanfuwu.issues.models import (
     Tier,
 )
 from sanfuwu.issues.replay import issue_replay, issue_state
+from sanfuwu.issues.rules import RULES
 from sanfuwu.issues.services import issue_next_number, issue_register
-from sanfuwu.issues.workflow import RULES, Action, WorkflowError, issue_act
+from sanfuwu.issues.workflow import WorkflowError, issue_act
 from sanfuwu.orgs.models import Category, Department
 from sanfuwu.people.models import Person, Role
 from sanfuwu.targets.models import Target

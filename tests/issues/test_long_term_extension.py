@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from sanfuwu.issues.models import Decision, Rating, Status
-from sanfuwu.issues.workflow import Action, allowed_actions
+from sanfuwu.issues.models import Action, Decision, Rating, Status
+from sanfuwu.issues.workflow import allowed_actions
 from sanfuwu.people.models import Role
 from tests.issues.conftest import Cast, issue_in, new_issue, payload_for
 

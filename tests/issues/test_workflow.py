@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from sanfuwu.issues.models import ChecklistItem, Issue, IssueEvent, Status
-from sanfuwu.issues.workflow import RULES, Action, NotAllowed, issue_act
+from sanfuwu.issues.models import Action, ChecklistItem, Issue, IssueEvent, Status
+from sanfuwu.issues.rules import RULES
+from sanfuwu.issues.workflow import NotAllowed, issue_act
 from sanfuwu.people.models import Role
 from tests.issues.conftest import Cast, issue_in, payload_for
 

@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from sanfuwu.issues.models import Issue, IssueEvent, Rating, Status
+from sanfuwu.issues.models import Action, Issue, IssueEvent, Rating, Status
 from sanfuwu.issues.replay import issue_replay, issue_state
-from sanfuwu.issues.workflow import RULES, Action, Conflict, NotAllowed, issue_act
+from sanfuwu.issues.rules import RULES
+from sanfuwu.issues.workflow import Conflict, NotAllowed, issue_act
 from sanfuwu.people.models import Role
 from tests.issues.conftest import Cast, new_issue, payload_for
 

@@ -18,7 +18,7 @@ from sanfuwu.core.forms import StyledForm
 from sanfuwu.core.paging import CappedPaginator, capped_count
 from sanfuwu.issues.filters import IssueFilterForm, filter_issues
 from sanfuwu.issues.forms import ACTION_FORMS, DispatchForm, IssueForm
-from sanfuwu.issues.models import Issue
+from sanfuwu.issues.models import Action, Issue
 from sanfuwu.issues.selectors import (
     issue_get_for,
     issue_triage_queue,
@@ -27,7 +27,7 @@ from sanfuwu.issues.selectors import (
     raiser_visible_to,
 )
 from sanfuwu.issues.services import issue_register
-from sanfuwu.issues.workflow import Action, Conflict, NotAllowed, allowed_actions, issue_act
+from sanfuwu.issues.workflow import Conflict, NotAllowed, allowed_actions, issue_act
 from sanfuwu.people.models import Person, Role
 from sanfuwu.people.roles import REGISTRARS
 from sanfuwu.portal.access import person_of, roles_required
