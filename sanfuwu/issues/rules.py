@@ -9,7 +9,7 @@ the demo all go through sanfuwu.issues.history, which asks `rule_refusal` before
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -84,10 +84,10 @@ class Rule:
     grants: tuple[Grant, ...]
     # The periodic job may take it with nobody acting.
     by_system: bool = False
+    roles: frozenset[str] = field(init=False)  # every role some grant names
 
-    @property
-    def roles(self) -> frozenset[str]:
-        return frozenset().union(*(grant.roles for grant in self.grants))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "roles", frozenset().union(*(grant.roles for grant in self.grants)))
 
 
 def _grant(relation: str, *roles: str) -> Grant:
