@@ -100,9 +100,11 @@ def test_the_closed_loop_as_its_people(browser, demo_server, artifacts):
     act(page, "feedback")  # the suggested answer from the response template
     before = version(page)
     page.click('[data-action-button="rate"]')
-    page.check('[data-action-form="rate"] input[value="satisfied"]')
+    rate = page.locator('[data-action-form="rate"]')
+    rate.wait_for(state="visible")  # the accordion opens before anything in it is clicked
+    rate.locator('input[value="satisfied"]').check()
     with page.expect_response(re.compile(r"/act/rate/")):
-        page.click('[data-action-form="rate"] button[type=submit]')
+        rate.locator("button[type=submit]").click()
     wait_for_next_version(page, before)
     act(page, "close")
     assert page.locator("#issue-status").inner_text().startswith("已销号")
