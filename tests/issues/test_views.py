@@ -232,3 +232,25 @@ def test_an_inline_dispatch_with_bad_input_shows_the_row_again_with_the_error(ca
     )
     assert response.status_code == 400 and 'data-field-error="lead_department"' in response.content.decode()
     assert Issue.objects.get(pk=issue.pk).status == Status.REGISTERED
+
+
+def test_the_issue_page_costs_the_same_queries_however_long_its_history(cast: Cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(cast.people[Role.DISPATCHER])
+    short, long_ = issue_in(Status.IN_PROGRESS, cast), issue_in(Status.IN_PROGRESS, cast)
+    # The same status and the same actions to offer, but more events by more people of more units.
+    long_ = cast.act(long_, "instruct", Role.LEADER, text="请抓紧办理。")
+    long_ = cast.act(long_, "supervise", Role.SUPERVISOR, level="general")
+    long_ = cast.act(
+        long_, "request_extension", Role.HANDLER, workdays=3, reason="需要协调供电公司迁改线路。"
+    )
+    long_ = cast.act(long_, "refuse_extension", Role.DISPATCHER, decision_note="理由不充分，请按期办结。")
+    counts = []
+    for issue in (short, long_):
+        client.get(reverse("issues:detail", args=[issue.pk]))  # sessions and caches warmed
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("issues:detail", args=[issue.pk])).status_code == 200
+        counts.append(len(queries))
+    assert long_.events.count() == short.events.count() + 4 and counts[0] == counts[1], counts

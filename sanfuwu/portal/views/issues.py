@@ -134,7 +134,7 @@ def _detail_context(
     return {
         "issue": issue,
         "action_forms": action_forms,
-        "events": issue.events.select_related("actor").order_by("seq"),
+        "events": issue.events.select_related("actor__region", "actor__department").order_by("seq"),
         "assignments": issue.assignments.select_related("department").order_by("-dispatched_at", "-is_lead"),
         "instructions": issue.instructions.select_related("author"),
         "checklist": issue.checklist.all(),
@@ -142,7 +142,7 @@ def _detail_context(
         "milestones": issue.milestones.all(),
         "overdue": issue.is_overdue(),
         "attachments": issue.attachments.select_related("uploaded_by").order_by("uploaded_at"),
-        "attachment_form": AttachmentForm() if _may_attach(person, issue) else None,
+        "attachment_form": AttachmentForm() if _may_attach(person, issue, actions) else None,
         "show_raiser": raiser_visible_to(person)(issue),
     }
 
@@ -220,8 +220,11 @@ class AttachmentForm(StyledForm, forms.Form):
         self.style_widgets()
 
 
-def _may_attach(person: Person, issue: Issue) -> bool:
-    return issue.registered_by_id == person.pk or bool(allowed_actions(issue, person))
+def _may_attach(person: Person, issue: Issue, actions: list[str] | None = None) -> bool:
+    """The registrar, or anyone with something to do on the issue (`actions`, when already known)."""
+    if issue.registered_by_id == person.pk:
+        return True
+    return bool(actions if actions is not None else allowed_actions(issue, person))
 
 
 @require_POST
