@@ -1,7 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from sanfuwu.portal.views import exports, home, imports, issues, people, race, targets, visits
+from sanfuwu.portal.views import (
+    exports,
+    home,
+    imports,
+    issues,
+    people,
+    race,
+    targets,
+    triage,
+    visits,
+    worklist,
+)
 
 target_patterns = [
     path("", targets.target_list, name="list"),
@@ -14,8 +25,8 @@ target_patterns = [
 issue_patterns = [
     path("", issues.issue_list, name="list"),
     path("export.xlsx", exports.issue_export, name="export"),
-    path("triage/", issues.triage, name="triage"),
-    path("work/", issues.worklist, name="work"),
+    path("triage/", triage.triage, name="triage"),
+    path("work/", worklist.worklist, name="work"),
     path("mine/", issues.my_issues, name="mine"),
     path("new/", issues.issue_new, name="new"),
     path("<int:pk>/", issues.issue_detail, name="detail"),

@@ -3,11 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,31 +14,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sanfuwu.core.forms import StyledForm
-from sanfuwu.core.paging import CappedPaginator, capped_count
 from sanfuwu.issues.filters import IssueFilterForm, filter_issues
-from sanfuwu.issues.forms import ACTION_FORMS, DispatchForm, IssueForm
+from sanfuwu.issues.forms import ACTION_FORMS, IssueForm
 from sanfuwu.issues.models import Action, Issue
-from sanfuwu.issues.selectors import (
-    issue_get_for,
-    issue_triage_queue,
-    issue_worklists,
-    issues_visible_to,
-    raiser_visible_to,
-)
+from sanfuwu.issues.selectors import issue_get_for, issues_visible_to, raiser_visible_to
 from sanfuwu.issues.services import issue_register
 from sanfuwu.issues.workflow import Conflict, NotAllowed, allowed_actions, issue_act
-from sanfuwu.people.models import Person, Role
+from sanfuwu.people.models import Person
 from sanfuwu.people.roles import REGISTRARS
 from sanfuwu.portal.access import person_of, roles_required
-
-
-def _page(request: HttpRequest, qs: QuerySet[Issue]) -> tuple[Any, str]:
-    """The requested page of `qs` and the query string without `page`. The count stops at the
-    cap (`page.paginator.capped`), so a street's or the district's list never counts every row."""
-    page = CappedPaginator(qs, settings.SANFUWU_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
+from sanfuwu.portal.views.listing import issue_page
+from sanfuwu.portal.views.triage import triage_item
 
 
 @login_required
@@ -48,51 +33,8 @@ def issue_list(request: HttpRequest) -> HttpResponse:
     form = IssueFilterForm(request.GET or None, actor=person)
     form.is_valid()
     qs = filter_issues(issues_visible_to(person), getattr(form, "cleaned_data", {}))
-    page, query = _page(request, qs.order_by("-registered_at", "-id"))
+    page, query = issue_page(request, qs.order_by("-registered_at", "-id"))
     return render(request, "issues/list.html", {"form": form, "page": page, "query": query})
-
-
-@roles_required(Role.DISPATCHER)
-def triage(request: HttpRequest) -> HttpResponse:
-    """待梳理: what has come in and what came back, oldest first."""
-    person = person_of(request)
-    qs = (
-        issue_triage_queue(person).prefetch_related("assignments__department").order_by("registered_at", "id")
-    )
-    page, query = _page(request, qs)
-    # Each issue carries its own dispatch form, prefilled with the category's usual department.
-    items = [(issue, DispatchForm(issue=issue, auto_id=f"id_%s_{issue.pk}")) for issue in page.object_list]
-    context = {"page": page, "query": query, "items": items}
-    return render(request, "issues/triage.html", context)
-
-
-WORK_TABS = [
-    ("pending", gettext_lazy("待签收")),
-    ("doing", gettext_lazy("办理中")),
-    ("due_soon", gettext_lazy("即将到期")),
-    ("overdue", gettext_lazy("已超期")),
-    ("supervised", gettext_lazy("督办")),
-]
-
-
-@roles_required(Role.HANDLER)
-def worklist(request: HttpRequest) -> HttpResponse:
-    """The department's worklist in tabs, sorted by deadline."""
-    person = person_of(request)
-    if person.department is None:
-        messages.error(request, _("您不属于任何部门，没有部门工作清单。"))
-        return redirect("home")
-    queries = issue_worklists(person.department)
-    tab = request.GET.get("tab") or "pending"
-    if tab not in queries:
-        tab = "pending"
-    qs = queries[tab].select_related("category", "region", "lead_department").prefetch_related("instructions")
-    page, query = _page(request, qs.order_by("due_date", "registered_at", "id"))
-    tabs = [(key, label, *capped_count(queries[key]), key == tab) for key, label in WORK_TABS]
-    return render(
-        request, "issues/worklist.html",
-        {"page": page, "query": query, "tabs": tabs, "tab": tab, "department": person.department},
-    )  # fmt: skip
 
 
 @roles_required(*REGISTRARS)
@@ -100,7 +42,7 @@ def my_issues(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     qs = issues_visible_to(person).filter(registered_by=person).order_by("-registered_at", "-id")
     counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
-    page, query = _page(request, qs)
+    page, query = issue_page(request, qs)
     return render(request, "issues/mine.html", {"page": page, "query": query, "counts": counts})
 
 
@@ -193,21 +135,9 @@ def issue_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         status = 400
     fresh = issue_get_for(person, pk)
     if request.htmx and request.POST.get("from") == "triage":  # type: ignore[attr-defined]
-        return _triage_item(request, fresh, forms_by_action.get(action), status)
+        return triage_item(request, fresh, forms_by_action.get(action), status)
     template = "issues/_panel.html" if request.htmx else "issues/detail.html"  # type: ignore[attr-defined]
     return render(request, template, _detail_context(request, fresh, forms_by_action), status=status)
-
-
-def _triage_item(request: HttpRequest, issue: Issue, form: Any, status: int) -> HttpResponse:
-    """The queue's row after an inline dispatch: the result, or the form again with its errors."""
-    text = " ".join(str(m) for m in messages.get_messages(request))
-    context: dict[str, Any] = {"issue": issue, "form": form}
-    if form is None:
-        if status == 200:
-            lead = issue.lead_department.name if issue.lead_department else ""
-            text = _("已交办%(lead)s，期限 %(due)s。") % {"lead": lead, "due": issue.due_date or "—"}
-        context.update(message=text, tone="success" if status == 200 else "danger")
-    return render(request, "issues/_triage_item.html", context, status=status)
 
 
 class AttachmentForm(StyledForm, forms.Form):
