@@ -96,7 +96,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "sanfuwu.portal.refusals.RefusalMiddleware",
 ]
+CSRF_FAILURE_VIEW = "sanfuwu.portal.refusals.csrf_failure"
 
 ROOT_URLCONF = "sanfuwu.urls"
 WSGI_APPLICATION = "sanfuwu.wsgi.application"

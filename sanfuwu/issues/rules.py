@@ -231,6 +231,4 @@ def subject_missing(h: History, action: str) -> bool:
         return not pending
     if action == Action.REQUEST_EXTENSION:
         return h.issue.due_date is None or pending
-    if action == Action.RATE:
-        return not h.issue.feedback
     return False

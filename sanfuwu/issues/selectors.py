@@ -16,6 +16,7 @@ from sanfuwu.issues.models import (
     Assignment,
     AssignmentState,
     Issue,
+    IssueEvent,
     overdue_q,
     supervised_open_q,
 )
@@ -52,6 +53,16 @@ def issue_get_for(person: Person, pk: int) -> Issue:
         return issues_visible_to(person).get(pk=pk)
     except Issue.DoesNotExist:
         raise Http404("没有找到该问题") from None
+
+
+def issue_events_since(issue: Issue, version: int) -> QuerySet[IssueEvent]:
+    """What happened to the issue after the person's page showed it at `version`: an event's
+    `seq` is the version it brought the issue to."""
+    return (
+        issue.events.filter(seq__gt=version)
+        .select_related("actor__region", "actor__department")
+        .order_by("seq")
+    )
 
 
 def issue_triage_queue(person: Person) -> QuerySet[Issue]:

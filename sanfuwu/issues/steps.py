@@ -295,8 +295,9 @@ def rate(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     rating = p.get("rating")
     if rating not in RATINGS:
         raise ValidationError({"rating": _("请选择回访评价：满意、基本满意或不满意。")})
-    if not issue.feedback:
-        raise ValidationError({"rating": _("请先答复反映人，再回访。")})
+    missing = rate_missing(h)
+    if missing:
+        raise ValidationError({"rating": missing})
     extra = _optional(p, "note")
     note = str(Rating(rating).label) + (f"：{extra}" if extra else "")
     if rating != Rating.UNSATISFIED:
@@ -309,8 +310,8 @@ def rate(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     return Change(Status.IN_PROGRESS, fields, note=note + _("，重办。"))
 
 
-@step(Action.CLOSE)
-def close(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
+def close_missing(h: History) -> str | None:
+    """Why the issue cannot be struck off yet, or None when it can."""
     issue = h.issue
     missing = []
     if not issue.resolution:
@@ -322,10 +323,28 @@ def close(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     open_items = [item.label for item in h.checklist if item.required and item.done_at is None]
     if open_items:
         missing.append(_("清单事项（%(items)s）") % {"items": "、".join(open_items)})
+    if not missing:
+        return None
+    return _("还不能销号，缺少：%(m)s。") % {"m": "；".join(str(m) for m in missing)}
+
+
+def rate_missing(h: History) -> str | None:
+    return None if h.issue.feedback else _("请先答复反映人，再回访。")
+
+
+# Actions whose rule lets the person try but whose step would refuse whatever they typed: the
+# page shows them disabled with this reason, and the step refuses with the same words.
+BLOCKERS: dict[str, Callable[[History], str | None]] = {
+    Action.CLOSE: close_missing,
+    Action.RATE: rate_missing,
+}
+
+
+@step(Action.CLOSE)
+def close(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
+    missing = close_missing(h)
     if missing:
-        raise ValidationError(
-            {"__all__": _("还不能销号，缺少：%(m)s。") % {"m": "；".join(str(m) for m in missing)}}
-        )
+        raise ValidationError({"__all__": missing})
     return Change(Status.CLOSED, {"closed_at": at}, note=_optional(p, "note"))
 
 

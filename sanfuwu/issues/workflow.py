@@ -9,6 +9,7 @@ the commit. Refused or conflicting, it writes nothing.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -19,9 +20,19 @@ from django.utils.translation import gettext as _
 from sanfuwu.issues.history import History, NotAllowed, WorkflowError, history_load, history_save_step
 from sanfuwu.issues.models import Action, Issue, Status
 from sanfuwu.issues.rules import RULES, SYSTEM, Actor, Refusal, subject_missing
+from sanfuwu.issues.steps import BLOCKERS
 from sanfuwu.people.models import Person
 
-__all__ = ["Conflict", "NotAllowed", "WorkflowError", "allowed_actions", "issue_act", "issue_act_as_system"]
+__all__ = [
+    "Conflict",
+    "NotAllowed",
+    "Offer",
+    "WorkflowError",
+    "action_offers",
+    "allowed_actions",
+    "issue_act",
+    "issue_act_as_system",
+]
 
 log = logging.getLogger("sanfuwu.issues")
 
@@ -30,16 +41,32 @@ class Conflict(WorkflowError):
     pass
 
 
-def allowed_actions(issue: Issue, actor: Person) -> list[str]:
-    """The actions this person may take on this issue now, and that have something to act on: the
-    page offers only these."""
+@dataclass(frozen=True)
+class Offer:
+    """An action the page shows this person: ready to take, or `blocked` with the reason it would
+    be refused now whatever they typed (销号 before the return visit)."""
+
+    action: str
+    blocked: str | None = None
+
+
+def action_offers(issue: Issue, actor: Person) -> list[Offer]:
+    """What the issue's page offers this person now: the actions the rules let them take and that
+    have something to act on, each ready or blocked with its reason."""
     h = history_load(issue.pk)
     who = Actor.of(actor)
-    return [
-        action
-        for action in RULES
-        if action != Action.REGISTER and h.refusal(action, who) is None and not subject_missing(h, action)
-    ]
+    offers = []
+    for action in RULES:
+        if action == Action.REGISTER or h.refusal(action, who) is not None or subject_missing(h, action):
+            continue
+        blocker = BLOCKERS.get(action)
+        offers.append(Offer(action, blocker(h) if blocker else None))
+    return offers
+
+
+def allowed_actions(issue: Issue, actor: Person) -> list[str]:
+    """The actions this person may take on this issue now and that would not be refused outright."""
+    return [offer.action for offer in action_offers(issue, actor) if offer.blocked is None]
 
 
 def issue_act(*, issue: Issue, action: str, actor: Person, version: int, **payload: Any) -> Issue:

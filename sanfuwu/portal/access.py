@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
 
 from sanfuwu.people.models import Person
 from sanfuwu.people.roles import TARGET_EDITORS
@@ -35,7 +36,7 @@ def roles_required(*roles: str) -> Callable[[View], View]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             person = person_of(request)
             if not (person.is_superuser or person.has_role(*roles)):
-                raise PermissionDenied("您的角色不能使用此页面。")
+                raise PermissionDenied(_("您的角色不能使用此页面。"))
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -17,12 +17,13 @@ from sanfuwu.core.forms import StyledForm
 from sanfuwu.issues.filters import IssueFilterForm, filter_issues
 from sanfuwu.issues.forms import ACTION_FORMS, IssueForm
 from sanfuwu.issues.models import Action, Issue
-from sanfuwu.issues.selectors import issue_get_for, issues_visible_to, raiser_visible_to
+from sanfuwu.issues.selectors import issue_events_since, issue_get_for, issues_visible_to, raiser_visible_to
 from sanfuwu.issues.services import issue_register
-from sanfuwu.issues.workflow import Conflict, NotAllowed, allowed_actions, issue_act
+from sanfuwu.issues.workflow import Conflict, NotAllowed, Offer, action_offers, issue_act
 from sanfuwu.people.models import Person
 from sanfuwu.people.roles import REGISTRARS
 from sanfuwu.portal.access import person_of, roles_required
+from sanfuwu.portal.refusals import refusal_response
 from sanfuwu.portal.views.listing import issue_page
 from sanfuwu.portal.views.triage import triage_item
 
@@ -67,15 +68,22 @@ def _detail_context(
     request: HttpRequest, issue: Issue, forms_by_action: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     person = person_of(request)
-    actions = allowed_actions(issue, person)
+    offers = action_offers(issue, person)
     forms_by_action = forms_by_action or {}
     action_forms = [
-        (action, Action(action).label, forms_by_action.get(action) or ACTION_FORMS[action](issue=issue))
-        for action in actions
+        (
+            offer.action,
+            Action(offer.action).label,
+            forms_by_action.get(offer.action) or ACTION_FORMS[offer.action](issue=issue),
+        )
+        for offer in offers
+        if offer.blocked is None
     ]
+    blocked = [(offer.action, Action(offer.action).label, offer.blocked) for offer in offers if offer.blocked]
     return {
         "issue": issue,
         "action_forms": action_forms,
+        "blocked_actions": blocked,
         "events": issue.events.select_related("actor__region", "actor__department").order_by("seq"),
         "assignments": issue.assignments.select_related("department").order_by("-dispatched_at", "-is_lead"),
         "instructions": issue.instructions.select_related("author"),
@@ -84,7 +92,7 @@ def _detail_context(
         "milestones": issue.milestones.all(),
         "overdue": issue.is_overdue(),
         "attachments": issue.attachments.select_related("uploaded_by").order_by("uploaded_at"),
-        "attachment_form": AttachmentForm() if _may_attach(person, issue, actions) else None,
+        "attachment_form": AttachmentForm() if _may_attach(person, issue, offers) else None,
         "show_raiser": raiser_visible_to(person)(issue),
     }
 
@@ -98,14 +106,19 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def issue_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One action from the issue's panel (or a triage row). Whatever happens, the person sees it
+    where they clicked: the panel redrawn (done, 400 with the reason at the field, 409 with what
+    changed meanwhile), or the refusal's reason at the form (403, 404)."""
     person = person_of(request)
     issue = issue_get_for(person, pk)
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
-        return render(request, "issues/detail.html", _detail_context(request, issue), status=404)
+        raise Http404("没有这种办理操作")
+    htmx = bool(request.htmx)  # type: ignore[attr-defined]
     form = form_class(request.POST, issue=issue)
     status = 200
     forms_by_action: dict[str, Any] = {}
+    changes = None
     if form.is_valid():
         try:
             issue_act(
@@ -117,8 +130,11 @@ def issue_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )
         except Conflict as exc:
             messages.warning(request, str(exc))
+            changes = issue_events_since(issue, form.cleaned_data["version"])
             status = 409
         except NotAllowed as exc:
+            if htmx:
+                return refusal_response(str(exc), 403)
             messages.error(request, str(exc))
             status = 403
         except ValidationError as exc:
@@ -128,16 +144,22 @@ def issue_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             status = 400
         else:
             messages.success(request, _("已%(action)s。") % {"action": Action(action).label})
-            if not request.htmx:  # type: ignore[attr-defined]
+            if not htmx:
                 return redirect("issues:detail", pk=issue.pk)
     else:
         forms_by_action[action] = form
         status = 400
     fresh = issue_get_for(person, pk)
-    if request.htmx and request.POST.get("from") == "triage":  # type: ignore[attr-defined]
+    if htmx and request.POST.get("from") == "triage":
         return triage_item(request, fresh, forms_by_action.get(action), status)
-    template = "issues/_panel.html" if request.htmx else "issues/detail.html"  # type: ignore[attr-defined]
-    return render(request, template, _detail_context(request, fresh, forms_by_action), status=status)
+    context = _detail_context(request, fresh, forms_by_action)
+    context["changes"] = changes
+    if status == 400 and action not in {a for a, _label, _form in context["action_forms"]}:
+        # The action is no longer offered as a form (now blocked, or gone): its reasons go on top.
+        for error in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in error))
+    template = "issues/_panel.html" if htmx else "issues/detail.html"
+    return render(request, template, context, status=status)
 
 
 class AttachmentForm(StyledForm, forms.Form):
@@ -150,11 +172,11 @@ class AttachmentForm(StyledForm, forms.Form):
         self.style_widgets()
 
 
-def _may_attach(person: Person, issue: Issue, actions: list[str] | None = None) -> bool:
-    """The registrar, or anyone with something to do on the issue (`actions`, when already known)."""
+def _may_attach(person: Person, issue: Issue, offers: list[Offer] | None = None) -> bool:
+    """The registrar, or anyone with something to do on the issue (`offers`, when already known)."""
     if issue.registered_by_id == person.pk:
         return True
-    return bool(actions if actions is not None else allowed_actions(issue, person))
+    return bool(offers if offers is not None else action_offers(issue, person))
 
 
 @require_POST
