@@ -37,9 +37,11 @@ def console_errors(page) -> list[str]:
     # The browser itself logs every 4xx it receives; a refusal shown on the page is not an error.
     page.on(
         "console",
-        lambda msg: errors.append(msg.text)
-        if msg.type == "error" and "Failed to load resource" not in msg.text
-        else None,
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and "Failed to load resource" not in msg.text
+            else None
+        ),
     )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors

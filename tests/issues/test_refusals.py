@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http.response import HttpResponseBase
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -22,7 +23,7 @@ from tests.issues.conftest import Cast, issue_in, new_issue
 HTMX = {"HX-Request": "true"}
 
 
-def reason(response: HttpResponse) -> str:
+def reason(response: HttpResponseBase) -> str:
     return unquote(response[REFUSAL_HEADER])
 
 
@@ -65,7 +66,9 @@ def test_an_unknown_action_is_a_404_with_a_reason(cast: Cast):
 def test_a_rule_refusal_is_shown_at_the_form_and_changes_nothing(cast: Cast):
     issue = new_issue(cast)
     response = client_for(cast.people[Role.LEADER]).post(
-        reverse("issues:act", args=[issue.pk, "void"]), {"version": issue.version, "reason": "不需要"}, headers=HTMX
+        reverse("issues:act", args=[issue.pk, "void"]),
+        {"version": issue.version, "reason": "不需要"},
+        headers=HTMX,
     )
     assert response.status_code == 403 and "您的角色不能执行" in reason(response)
     assert Issue.objects.get(pk=issue.pk).status == Status.REGISTERED
@@ -74,7 +77,9 @@ def test_a_rule_refusal_is_shown_at_the_form_and_changes_nothing(cast: Cast):
 def test_bad_input_comes_back_as_a_fragment_with_the_reason_at_the_field(cast: Cast):
     issue = issue_in(Status.IN_PROGRESS, cast)
     response = client_for(cast.people[Role.HANDLER]).post(
-        reverse("issues:act", args=[issue.pk, "resolve"]), {"version": issue.version, "resolution": ""}, headers=HTMX
+        reverse("issues:act", args=[issue.pk, "resolve"]),
+        {"version": issue.version, "resolution": ""},
+        headers=HTMX,
     )
     body = response.content.decode()
     assert response.status_code == 400 and REFUSAL_HEADER not in response
@@ -86,7 +91,12 @@ def test_a_negative_deadline_is_refused_at_its_field(cast: Cast):
     issue = new_issue(cast)
     response = client_for(cast.people[Role.DISPATCHER]).post(
         reverse("issues:act", args=[issue.pk, "dispatch"]),
-        {"version": issue.version, "lead_department": cast.world.jianshe.pk, "tier": "deadline", "workdays": -3},
+        {
+            "version": issue.version,
+            "lead_department": cast.world.jianshe.pk,
+            "tier": "deadline",
+            "workdays": -3,
+        },
         headers=HTMX,
     )
     assert response.status_code == 400 and 'data-field-error="workdays"' in response.content.decode()
@@ -96,7 +106,9 @@ def test_a_negative_deadline_is_refused_at_its_field(cast: Cast):
 def test_a_conflict_redraws_the_panel_and_says_who_did_what_meanwhile(cast: Cast):
     issue = new_issue(cast)
     seen = issue.version
-    cast.act(issue, "dispatch", Role.DISPATCHER, lead_department=cast.world.jianshe, tier="deadline", workdays=3)
+    cast.act(
+        issue, "dispatch", Role.DISPATCHER, lead_department=cast.world.jianshe, tier="deadline", workdays=3
+    )
     second = make_person("i_dispatcher2", [Role.DISPATCHER], region=cast.world.district)
     response = client_for(second).post(
         reverse("issues:act", args=[issue.pk, "void"]), {"version": seen, "reason": "重复登记"}, headers=HTMX
