@@ -74,6 +74,15 @@ def aftercare_queues(person: Person) -> dict[str, QuerySet[Issue]]:
     return {key: resolved.filter(q).order_by("resolved_at", "id") for key, q in TAB_FILTERS.items()}
 
 
+def aftercare_search_q(text: str) -> Q:
+    """Rows whose number or title holds any of the words: a raiser calling back gives one, a
+    dispatcher pasting a list of numbers several."""
+    found = Q(pk__in=[])
+    for word in text.replace(",", " ").replace("，", " ").split()[:20]:
+        found |= Q(number__icontains=word) | Q(title__icontains=word)
+    return found
+
+
 def aftercare_waiting(person: Person, cap: int = 99) -> tuple[int, bool]:
     """How many resolved issues wait for any after-care, for the menu: one capped count."""
     if not may_keep_aftercare(person):

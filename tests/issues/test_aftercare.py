@@ -172,7 +172,7 @@ def test_the_queue_pages_like_the_other_lists(cast: Cast, street_dispatcher, set
     issues = [resolved(cast, days_ago=9 - i) for i in range(3)]
     client = client_for(street_dispatcher)
     first = client.get(reverse("issues:aftercare"), {"tab": "answer"}).content.decode()
-    second = client.get(reverse("issues:aftercare"), {"tab": "answer", "page": 2}).content.decode()
+    second = client.get(reverse("issues:aftercare"), {"tab": "answer", "page": "2"}).content.decode()
     assert row_ids(first) == [issues[0].pk, issues[1].pk] and row_ids(second) == [issues[2].pk]
     assert "?tab=answer&page=2" in first
 
@@ -424,3 +424,12 @@ def test_a_grid_worker_may_not_answer_a_case_someone_else_solved_on_the_spot(cas
     with pytest.raises(NotAllowed):
         issue_act(issue=issue, action="feedback", actor=colleague, version=issue.version, feedback="已告知。")
     assert actions_of(issue) == ["register"]
+
+
+def test_a_raiser_calling_back_is_found_by_number_or_title(cast: Cast, street_dispatcher):
+    road, lamp, other = (resolved(cast, title=t) for t in ("路面塌陷", "路灯不亮", "井盖松动"))
+    client = client_for(street_dispatcher)
+    html = client.get(reverse("issues:aftercare"), {"tab": "answer", "q": "路灯"}).content.decode()
+    assert row_ids(html) == [lamp.pk] and tab_counts(html)["answer"] == "3"
+    both = client.get(reverse("issues:aftercare"), {"tab": "answer", "q": f"{road.number}，{other.number}"})
+    assert sorted(row_ids(both.content.decode())) == sorted([road.pk, other.pk])

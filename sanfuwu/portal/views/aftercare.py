@@ -11,6 +11,7 @@ bad input and 409 with the row as it now stands when someone else acted first.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +33,7 @@ from sanfuwu.issues.aftercare import (
     aftercare_change_told,
     aftercare_get_for,
     aftercare_queues,
+    aftercare_search_q,
     answer_fill,
     issue_answer_batch,
     issue_close_batch,
@@ -89,12 +91,18 @@ def _body_context(
 ) -> dict[str, Any]:
     person = person_of(request)
     qs = aftercare_queues(person)[tab].select_related("category", "region", "lead_department")
-    if tab != "visit":
-        qs = qs.prefetch_related("checklist")
-    page, query = issue_page(request, qs)
+    q = (request.GET.get("q") or request.POST.get("q") or "").strip()
+    if q:
+        qs = qs.filter(aftercare_search_q(q))
+    qs = qs.prefetch_related("checklist")
+    page, _query = issue_page(request, qs)
+    # Built, not copied: a batch's answer comes to another address, and its paging must still
+    # lead back to this tab.
+    query = urlencode({"tab": tab, "q": q} if q else {"tab": tab})
     rows = [_row(issue, tab) for issue in page.object_list]
     context: dict[str, Any] = {
         "tab": tab,
+        "q": q,
         "tabs": _tabs(person, tab),
         "page": page,
         "query": query,
@@ -117,6 +125,8 @@ def _row(issue: Issue, tab: str, **extra: Any) -> dict[str, Any]:
         row["rate_form"] = RateForm(issue=issue, auto_id=f"id_%s_{issue.pk}")
     open_items = [i.label for i in issue.checklist.all() if i.required and i.done_at is None]
     blocked = _("清单事项未完成：%(items)s") % {"items": "、".join(open_items)} if open_items else ""
+    # Said in every tab, so that the dispatcher sees early what will stop the close-out.
+    row["open_items"] = "、".join(open_items)
     if tab == "answer" and issue.tier == Tier.DONE:
         row["spot_form"] = SpotForm(initial={"version": issue.version}, auto_id=f"id_spot_%s_{issue.pk}")
         row["spot_blocked"] = blocked

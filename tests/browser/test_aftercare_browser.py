@@ -1,0 +1,89 @@
+"""办结后续 in a browser, as the dispatcher works it at a desk and on a phone: two resolved issues
+answered from a template (previewed and one answer edited), each visited back inline, and both
+struck off in one batch."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.test_targets_browser import sign_in
+
+pytestmark = pytest.mark.browser
+SHOTS = Path("/tmp/aftercare/shots")
+
+
+def waiting(page, tab: str) -> int:
+    return int(re.sub(r"\D", "", page.locator(f'[data-count="{tab}"]').inner_text()))
+
+
+@pytest.mark.parametrize(("viewport", "tag"), [(DESKTOP, "desktop"), (PHONE, "phone")])
+def test_a_dispatcher_answers_visits_and_closes_from_the_queue(browser, demo_server, viewport, tag):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, demo_server, "dispatcher")
+    page.goto(f"{demo_server}/issues/aftercare/?tab=answer")
+    to_answer, to_close = waiting(page, "answer"), waiting(page, "close")
+    page.screenshot(path=SHOTS / f"aftercare-answer-{tag}.png", full_page=True)
+
+    # Two rows nothing will stop from closing: no open checklist item, not solved on the spot.
+    ids = page.locator(".aftercare-row:not(:has([data-open-items])):not(:has(.aftercare-spot))").evaluate_all(
+        "rows => rows.slice(0, 2).map(r => r.dataset.issue)"
+    )
+    assert len(ids) == 2, "the demo has resolved issues waiting for their answer"
+    numbers = [page.locator(f"#aftercare-row-{pk} .font-monospace").first.inner_text() for pk in ids]
+    for pk in ids:
+        page.check(f'input[name="issue"][value="{pk}"]')
+    page.select_option("#id_template", label="现场核实处理")
+    assert "现场核实" in page.input_value("#id_text")
+    with page.expect_response(re.compile(r"/aftercare/preview/")) as preview:
+        page.click("#answer-preview")
+    assert preview.value.status == 200, preview.value.text()
+    page.locator("#answer-previews").wait_for()
+    first = page.locator(f'textarea[name="answer_{ids[0]}"]')
+    assert "{" not in first.input_value() and "现场核实" in first.input_value()
+    first.fill(first.input_value() + "已电话联系企业负责人。")
+    page.screenshot(path=SHOTS / f"aftercare-preview-{tag}.png", full_page=True)
+    with page.expect_response(re.compile(r"/aftercare/answer/")) as answer:
+        page.click("#answer-send")
+    assert answer.value.status == 200, answer.value.text()
+    page.locator("#aftercare-outcomes").wait_for()
+    assert page.locator('#aftercare-outcomes [data-done="1"]').count() == 2
+    assert waiting(page, "answer") == to_answer - 2
+    page.screenshot(path=SHOTS / f"aftercare-answered-{tag}.png", full_page=True)
+
+    # The return visit, one row at a time.
+    for pk, number, rating in zip(ids, numbers, ["satisfied", "basic"], strict=True):
+        page.goto(f"{demo_server}/issues/aftercare/?tab=visit&q={number}")
+        row = page.locator(f"#aftercare-row-{pk}")
+        row.locator(f'input[name="rating"][value="{rating}"]').check()
+        row.locator('input[name="note"]').fill("企业负责人对处理结果表示认可")
+        if rating == "basic":
+            page.screenshot(path=SHOTS / f"aftercare-visit-{tag}.png", full_page=True)
+        with page.expect_response(re.compile(r"/aftercare/\d+/rate/")) as rate:
+            row.locator("button[type=submit]").click()
+        assert rate.value.status == 200, rate.value.text()
+        page.locator(f"#aftercare-row-{pk} [data-row-result]").wait_for()
+        assert "转入待销号" in page.locator(f"#aftercare-row-{pk} [data-row-result]").inner_text()
+    assert waiting(page, "close") == to_close + 2  # counted again after each visit
+
+    # Both struck off in one batch.
+    page.goto(f"{demo_server}/issues/aftercare/?tab=close&q={'+'.join(numbers)}")
+    for pk in ids:
+        page.check(f'input[name="issue"][value="{pk}"]')
+    with page.expect_response(re.compile(r"/aftercare/close/")) as close:
+        page.click("#close-selected")
+    assert close.value.status == 200, close.value.text()
+    page.locator("#aftercare-outcomes").wait_for()
+    assert page.locator('#aftercare-outcomes [data-done="1"]').count() == 2
+    assert waiting(page, "close") == to_close
+    page.screenshot(path=SHOTS / f"aftercare-closed-{tag}.png", full_page=True)
+    page.goto(f"{demo_server}/issues/{ids[0]}/")
+    assert page.locator("#issue-status").inner_text().startswith("已销号")
+    context.close()
+    assert errors == []
