@@ -83,7 +83,7 @@ def aftercare_search_q(text: str) -> Q:
     return found
 
 
-def aftercare_waiting(person: Person, cap: int = 99) -> tuple[int, bool]:
+def aftercare_waiting(person: Person, cap: int = 999) -> tuple[int, bool]:
     """How many resolved issues wait for any after-care, for the menu: one capped count."""
     if not may_keep_aftercare(person):
         return 0, False

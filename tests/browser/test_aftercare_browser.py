@@ -29,7 +29,7 @@ def test_a_dispatcher_answers_visits_and_closes_from_the_queue(browser, demo_ser
     sign_in(page, demo_server, "dispatcher")
     page.goto(f"{demo_server}/issues/aftercare/?tab=answer")
     to_answer, to_close = waiting(page, "answer"), waiting(page, "close")
-    page.screenshot(path=SHOTS / f"aftercare-answer-{tag}.png", full_page=True)
+    page.screenshot(path=SHOTS / f"aftercare-answer-{tag}.png")
 
     # Two rows nothing will stop from closing: no open checklist item, not solved on the spot.
     ids = page.locator(".aftercare-row:not(:has([data-open-items])):not(:has(.aftercare-spot))").evaluate_all(
@@ -48,14 +48,14 @@ def test_a_dispatcher_answers_visits_and_closes_from_the_queue(browser, demo_ser
     first = page.locator(f'textarea[name="answer_{ids[0]}"]')
     assert "{" not in first.input_value() and "现场核实" in first.input_value()
     first.fill(first.input_value() + "已电话联系企业负责人。")
-    page.screenshot(path=SHOTS / f"aftercare-preview-{tag}.png", full_page=True)
+    page.locator("#answer-panel").screenshot(path=SHOTS / f"aftercare-preview-{tag}.png")
     with page.expect_response(re.compile(r"/aftercare/answer/")) as answer:
         page.click("#answer-send")
     assert answer.value.status == 200, answer.value.text()
     page.locator("#aftercare-outcomes").wait_for()
     assert page.locator('#aftercare-outcomes [data-done="1"]').count() == 2
     assert waiting(page, "answer") == to_answer - 2
-    page.screenshot(path=SHOTS / f"aftercare-answered-{tag}.png", full_page=True)
+    page.screenshot(path=SHOTS / f"aftercare-answered-{tag}.png")
 
     # The return visit, one row at a time.
     for pk, number, rating in zip(ids, numbers, ["satisfied", "basic"], strict=True):
@@ -85,5 +85,40 @@ def test_a_dispatcher_answers_visits_and_closes_from_the_queue(browser, demo_ser
     page.screenshot(path=SHOTS / f"aftercare-closed-{tag}.png", full_page=True)
     page.goto(f"{demo_server}/issues/{ids[0]}/")
     assert page.locator("#issue-status").inner_text().startswith("已销号")
+
+    # An 已经办 case whose raiser was told on the spot: answered, visited and closed in one step.
+    page.goto(f"{demo_server}/issues/aftercare/?tab=answer")
+    spot = page.locator(".aftercare-row:has(details.aftercare-spot)").first
+    spot.locator("summary").click()
+    spot.locator('input[name="rating"][value="satisfied"]').check()
+    spot.screenshot(path=SHOTS / f"aftercare-spot-{tag}.png")
+    pk = spot.get_attribute("data-issue")
+    with page.expect_response(re.compile(r"/aftercare/\d+/spot/")) as one_step:
+        spot.locator("button[type=submit]").click()
+    assert one_step.value.status == 200, one_step.value.text()
+    assert "并销号" in page.locator(f"#aftercare-row-{pk} [data-row-result]").inner_text()
     context.close()
     assert errors == []
+
+
+def test_a_grid_worker_closes_a_case_told_on_the_spot_as_they_register_it(browser, demo_server):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, demo_server, "visitor")
+    page.goto(f"{demo_server}/issues/new/")
+    page.fill("#id_title", "厂区门口路灯不亮")
+    page.fill("#id_description", "企业负责人反映：厂区门口路灯不亮，夜间下班员工出行不便。")
+    page.select_option("#id_category", label="道路交通")
+    page.select_option("#id_tier", label="已经办")
+    page.select_option("#id_target", index=1)
+    page.fill("#id_resolution", "网格员当场联系路灯所抢修，已恢复照明。")
+    page.check("#id_told_on_spot")
+    page.check('input[name="spot_rating"][value="satisfied"]')
+    page.screenshot(path=SHOTS / "register-told-on-spot-phone.png", full_page=True)
+    page.click("#submit")
+    page.wait_for_url(re.compile(r"/issues/\d+/$"))
+    assert page.locator("#issue-status").inner_text().startswith("已销号")
+    steps = page.locator("#timeline [data-action]").evaluate_all("els => els.map(e => e.dataset.action)")
+    assert steps == ["register", "feedback", "rate", "close"]
+    page.screenshot(path=SHOTS / "register-told-on-spot-closed-phone.png", full_page=True)
+    context.close()
