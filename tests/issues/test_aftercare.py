@@ -433,3 +433,14 @@ def test_a_raiser_calling_back_is_found_by_number_or_title(cast: Cast, street_di
     assert row_ids(html) == [lamp.pk] and tab_counts(html)["answer"] == "3"
     both = client.get(reverse("issues:aftercare"), {"tab": "answer", "q": f"{road.number}，{other.number}"})
     assert sorted(row_ids(both.content.decode())) == sorted([road.pk, other.pk])
+
+
+def test_a_visits_problem_row_told_on_the_spot_needs_the_raisers_rating(cast: Cast, no_checklist):
+    from sanfuwu.visits.forms import ProblemForm
+
+    data = {"description": "企业门口井盖松动，车辆经过有响声。", "category": no_checklist.pk, "solved": "on",
+            "resolution": "当场加固井盖", "told_on_spot": "on"}  # fmt: skip
+    form = ProblemForm(data)
+    assert not form.is_valid() and "spot_rating" in form.errors
+    form = ProblemForm({**data, "spot_rating": "satisfied"})
+    assert form.is_valid() and form.problem().told_on_spot and form.problem().spot_rating == "satisfied"
