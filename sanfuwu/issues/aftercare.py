@@ -133,7 +133,6 @@ ANSWER_TEMPLATES = [
         "已电话告知反映人：您反映的“{标题}”问题，{承办部门}办理结果为：{办理结果}。反映人已知悉。",
     ),
 ]
-PLACEHOLDERS = ("{标题}", "{编号}", "{承办部门}", "{办理结果}", "{反映人}")
 
 
 def answer_fill(text: str, issue: Issue) -> str:

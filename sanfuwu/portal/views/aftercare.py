@@ -26,7 +26,6 @@ from sanfuwu.core.paging import capped_count
 from sanfuwu.issues.aftercare import (
     AFTERCARE_ROLES,
     ANSWER_TEMPLATES,
-    PLACEHOLDERS,
     SPOT_RATINGS,
     TABS,
     Outcome,
@@ -58,8 +57,7 @@ class AnswerTemplateForm(StyledForm, forms.Form):
     text = forms.CharField(
         label=gettext_lazy("答复内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": gettext_lazy("请填写答复内容，或选择一个答复模板。")},
-        help_text=gettext_lazy("可用的占位符：%(p)s，预览时换成每件问题自己的内容。")
-        % {"p": "、".join(PLACEHOLDERS)},
+        help_text=gettext_lazy("可用的占位符：{标题}、{编号}、{承办部门}、{办理结果}、{反映人}，预览时换成每件问题自己的内容。"),
     )  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
