@@ -29,6 +29,11 @@ class NavEntry:
     def url(self) -> str:
         return reverse(self.url_name)
 
+    @property
+    def anchor(self) -> str:
+        """The entry's name as an HTML id, so that a page's fragment can update its count."""
+        return self.url_name.replace(":", "-")
+
 
 NAV = [
     NavEntry(_("工作台"), "home", "ti-layout-dashboard", EVERYONE, ""),

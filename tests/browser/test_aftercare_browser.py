@@ -29,6 +29,7 @@ def test_a_dispatcher_answers_visits_and_closes_from_the_queue(browser, demo_ser
     sign_in(page, demo_server, "dispatcher")
     page.goto(f"{demo_server}/issues/aftercare/?tab=answer")
     to_answer, to_close = waiting(page, "answer"), waiting(page, "close")
+    in_menu = int(page.locator("#nav-count-issues-aftercare").text_content())
     page.screenshot(path=SHOTS / f"aftercare-answer-{tag}.png")
 
     # Two rows nothing will stop from closing: no open checklist item, not solved on the spot.
@@ -82,6 +83,7 @@ def test_a_dispatcher_answers_visits_and_closes_from_the_queue(browser, demo_ser
     page.locator("#aftercare-outcomes").wait_for()
     assert page.locator('#aftercare-outcomes [data-done="1"]').count() == 2
     assert waiting(page, "close") == to_close
+    assert int(page.locator("#nav-count-issues-aftercare").text_content()) == in_menu - 2  # the menu too
     page.screenshot(path=SHOTS / f"aftercare-closed-{tag}.png", full_page=True)
     page.goto(f"{demo_server}/issues/{ids[0]}/")
     assert page.locator("#issue-status").inner_text().startswith("已销号")

@@ -254,6 +254,8 @@ def test_a_batch_close_closes_what_may_close_and_says_why_not_for_the_rest(cast:
     assert fresh.status == Status.RESOLVED and fresh.closed_at is None
     assert (fresh.version, IssueEvent.objects.filter(issue=unchecked).count()) == before
     assert "还不能销号" in html and "清单事项（走访、回访）" in html
+    # The menu's count is redrawn with the list: one issue still waits.
+    assert re.search(r'id="nav-count-issues-aftercare"[^>]*hx-swap-oob="true">1<', html)
 
 
 def test_closing_nothing_is_refused_at_the_form(cast: Cast, street_dispatcher):

@@ -203,7 +203,7 @@ def aftercare_answer(request: HttpRequest) -> HttpResponse:
     versions = _versions(request, ids, "answer_v_")
     answers = [(pk, versions[pk], request.POST.get(f"answer_{pk}", "")) for pk in ids]
     outcomes = issue_answer_batch(actor=person, answers=answers)
-    context = _body_context(request, "answer", outcomes=outcomes, verb=Action.FEEDBACK.label)
+    context = _body_context(request, "answer", outcomes=outcomes, verb=Action.FEEDBACK.label, fragment=True)
     return render(request, "issues/_aftercare_body.html", context)
 
 
@@ -214,11 +214,11 @@ def aftercare_close(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     ids = _ids(request, "issue")
     if not ids:
-        context = _body_context(request, "close", close_error=_("请先勾选要销号的问题。"))
+        context = _body_context(request, "close", close_error=_("请先勾选要销号的问题。"), fragment=True)
         return render(request, "issues/_aftercare_body.html", context, status=400)
     versions = _versions(request, ids)
     outcomes = issue_close_batch(actor=person, rows=[(pk, versions[pk]) for pk in ids])
-    context = _body_context(request, "close", outcomes=outcomes, verb=Action.CLOSE.label)
+    context = _body_context(request, "close", outcomes=outcomes, verb=Action.CLOSE.label, fragment=True)
     return render(request, "issues/_aftercare_body.html", context)
 
 
