@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sanfuwu.issues.aftercare import aftercare_queues, answer_fill
 from sanfuwu.issues.models import Issue, IssueEvent, Status, Tier
+from sanfuwu.issues.replay import issue_replay, issue_state
 from sanfuwu.issues.services import issue_register
 from sanfuwu.orgs.models import Category
 from sanfuwu.people.models import Person, Role
@@ -378,6 +379,7 @@ def test_a_grid_worker_registers_a_told_on_the_spot_case_closed(cast: Cast, no_c
         (4, "close", Status.RESOLVED, Status.CLOSED, visitor),
     ]
     assert "已当场向反映人告知办理结果：网格员联系物业当场加固井盖" in events[1].note
+    assert issue_replay(events) == issue_state(issue)  # the history alone tells the issue's state
 
 
 @pytest.mark.parametrize(
