@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sanfuwu.core.forms import StyledForm
+from sanfuwu.issues.aftercare import SPOT_RATINGS
 from sanfuwu.issues.models import Issue, Rating, SupervisionLevel, Tier
 from sanfuwu.issues.responses import feedback_suggestion
 from sanfuwu.orgs.models import Department
@@ -156,6 +157,16 @@ class MilestoneForm(ActionForm):
         ]
 
 
+def spot_check(form: forms.BaseForm, data: dict[str, Any], *, tier_done: bool) -> None:
+    """An on-the-spot close-out needs an on-the-spot case and the raiser's rating."""
+    if not data.get("told_on_spot"):
+        return
+    if not tier_done:
+        form.add_error("told_on_spot", _("只有已经办（当场办结）的问题可以当场告知后直接销号。"))
+    elif not data.get("spot_rating"):
+        form.add_error("spot_rating", _("请选择反映人当场的评价：满意或基本满意。"))
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "dispatch": DispatchForm, "accept": AcceptForm, "return": ReturnForm,
     "request_extension": ExtensionRequestForm, "approve_extension": DecisionForm,
@@ -169,10 +180,20 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
 class IssueForm(StyledForm, forms.ModelForm[Issue]):
     """Registration: what a grid worker or dispatcher writes down about a problem."""
 
+    told_on_spot = forms.BooleanField(
+        label=_("已当场告知反映人（已经办，登记后直接销号）"), required=False,
+        help_text=_("反映人当场知悉办理结果并作出评价时勾选：答复、回访、销号一并记录。"),
+    )  # fmt: skip
+    spot_rating = forms.ChoiceField(
+        label=_("反映人当场评价"), required=False, widget=forms.RadioSelect, choices=SPOT_RATINGS
+    )
+
     class Meta:
         model = Issue
+        # told_on_spot and spot_rating are the form's own: with them issue_register closes an 已经办
+        # problem in the same step, so the view passes them on with the model's fields.
         fields = ["title", "description", "source", "category", "tier", "target", "region",
-                  "raiser_name", "raiser_phone", "resolution"]  # fmt: skip
+                  "raiser_name", "raiser_phone", "resolution", "told_on_spot", "spot_rating"]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 5}), "resolution": TEXTAREA}
         labels = {"resolution": _("现场办理结果（已经办时填写）")}
 
@@ -202,6 +223,7 @@ class IssueForm(StyledForm, forms.ModelForm[Issue]):
                 data["region"] = target.grid or target.region
         if data.get("tier") == Tier.DONE and len((data.get("resolution") or "").strip()) < 2:
             self.add_error("resolution", _("已经办的问题请填写现场办理结果。"))
+        spot_check(self, data, tier_done=data.get("tier") == Tier.DONE)
         phone = (data.get("raiser_phone") or "").strip()
         if phone:
             from sanfuwu.people.models import phone_validator

@@ -24,6 +24,7 @@ from sanfuwu.issues.models import (
     AssignmentState,
     Decision,
     Status,
+    Tier,
 )
 from sanfuwu.people.models import Person, Role
 from sanfuwu.people.roles import REGISTRARS
@@ -42,6 +43,7 @@ class Relation(models.TextChoices):
     HANDED_OVER = "handed_over", gettext_lazy("交办给本部门、尚未签收的问题")
     LEAD = "lead", gettext_lazy("本部门主办的问题")
     LEAD_UNSIGNED = "lead_unsigned", gettext_lazy("本部门主办、尚未签收、未退回过的问题")
+    OWN_ON_SPOT = "own_on_spot", gettext_lazy("本人登记、当场办结、未交办过的问题")
 
 
 @dataclass(frozen=True)
@@ -111,9 +113,20 @@ RULES: dict[str, Rule] = {
     Action.MAKE_LONG_TERM: Rule(frozenset({Status.IN_PROGRESS}), (_grant(Relation.LEAD, Role.HANDLER),)),
     Action.COMPLETE_MILESTONE: Rule(frozenset({Status.LONG_TERM}), (_grant(Relation.LEAD, Role.HANDLER),)),
     Action.RESOLVE: Rule(HANDLING_STATUSES, (_grant(Relation.LEAD, Role.HANDLER),)),
-    Action.FEEDBACK: Rule(frozenset({Status.RESOLVED}), (_grant(Relation.TERRITORY, Role.DISPATCHER),)),
-    Action.RATE: Rule(frozenset({Status.RESOLVED}), (_grant(Relation.TERRITORY, Role.DISPATCHER),)),
-    Action.CLOSE: Rule(frozenset({Status.RESOLVED}), (_grant(Relation.TERRITORY, Role.DISPATCHER),)),
+    # A grid worker who solved a problem on the spot and told the raiser there answers, records
+    # the rating and closes it as they register it; everything else after 办结 is the dispatcher's.
+    Action.FEEDBACK: Rule(
+        frozenset({Status.RESOLVED}),
+        (_grant(Relation.TERRITORY, Role.DISPATCHER), _grant(Relation.OWN_ON_SPOT, Role.VISITOR)),
+    ),
+    Action.RATE: Rule(
+        frozenset({Status.RESOLVED}),
+        (_grant(Relation.TERRITORY, Role.DISPATCHER), _grant(Relation.OWN_ON_SPOT, Role.VISITOR)),
+    ),
+    Action.CLOSE: Rule(
+        frozenset({Status.RESOLVED}),
+        (_grant(Relation.TERRITORY, Role.DISPATCHER), _grant(Relation.OWN_ON_SPOT, Role.VISITOR)),
+    ),
     Action.VOID: Rule(OPEN_STATUSES | {Status.RESOLVED}, (_grant(Relation.ANY, Role.ADMIN),)),
     Action.SUPERVISE: Rule(
         OPEN_STATUSES, (_grant(Relation.TERRITORY, Role.SUPERVISOR, Role.LEADER),), by_system=True
@@ -166,12 +179,27 @@ def _lead_unsigned(h: History, actor: Actor, action: str) -> str | None:
     return None
 
 
+def _own_on_spot(h: History, actor: Actor, action: str) -> str | None:
+    issue = h.issue
+    own = actor.person is not None and issue.registered_by_id == actor.person.pk
+    # Once handed to a department (a 不满意 reopened it) the issue is the office's to answer.
+    if (
+        own
+        and issue.tier == Tier.DONE
+        and issue.lead_department_id is None
+        and actor.scope.covers(issue.region)
+    ):
+        return None
+    return _("只有调度员，或当场办结该问题的登记人，可以%(action)s。") % {"action": Action(action).label}
+
+
 RELATIONS: dict[str, Callable[[History, Actor, str], str | None]] = {
     Relation.ANY: lambda h, actor, action: None,
     Relation.TERRITORY: _territory,
     Relation.HANDED_OVER: _handed_over,
     Relation.LEAD: _lead,
     Relation.LEAD_UNSIGNED: _lead_unsigned,
+    Relation.OWN_ON_SPOT: _own_on_spot,
 }
 
 

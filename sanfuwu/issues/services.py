@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sanfuwu.core.numbering import number_next
 from sanfuwu.issues.history import History, NotAllowed, history_save_step
@@ -42,8 +43,15 @@ def issue_register(
     resolution: str = "",
     registered_at: datetime | None = None,
     visit: Visit | None = None,
+    told_on_spot: bool = False,
+    spot_rating: str = "",
 ) -> Issue:
-    """Write a problem down: its first event, and its category's checklist to work through."""
+    """Write a problem down: its first event, and its category's checklist to work through.
+
+    A problem solved on the spot (已经办) whose raiser was told there and rated it (`told_on_spot`,
+    `spot_rating`) is answered, rated and closed with it: four events, all written or none."""
+    if told_on_spot and tier != Tier.DONE:
+        raise ValidationError({"told_on_spot": _("只有已经办（当场办结）的问题可以当场告知后直接销号。")})
     at = registered_at or timezone.now()
     issue = Issue(
         title=title.strip(), description=description.strip(), source=source, category=category,
@@ -67,4 +75,21 @@ def issue_register(
     issue.full_clean()
     issue.save()
     history_save_step(h)
+    if told_on_spot:
+        issue = _close_on_spot(issue, actor, spot_rating)
     return issue
+
+
+def _close_on_spot(issue: Issue, actor: Person, rating: str) -> Issue:
+    from sanfuwu.issues.aftercare import issue_close_on_spot
+
+    try:
+        return issue_close_on_spot(issue=issue, actor=actor, version=issue.version, rating=rating)
+    except NotAllowed as exc:
+        raise ValidationError({"told_on_spot": exc.refusal.message}) from None
+    except ValidationError as exc:
+        # Said at the registration form's own fields; raised here, the registration rolls back too.
+        fields = {"rating": "spot_rating"}
+        raise ValidationError(
+            {fields.get(k, "told_on_spot"): v for k, v in exc.message_dict.items()}
+        ) from None

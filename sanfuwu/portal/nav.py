@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from sanfuwu.issues.aftercare import AFTERCARE_ROLES, aftercare_waiting
 from sanfuwu.people.models import Person, Role
 from sanfuwu.people.roles import COORDINATORS, DASHBOARD_READERS, EVERYONE, IMPORTERS, REVIEW_PARTICIPANTS
 
@@ -19,10 +21,18 @@ class NavEntry:
     icon: str
     roles: frozenset[str]
     section: str  # the first path segment that marks this entry active
+    # How many wait behind the entry, shown beside it so nothing waits unseen: (count, capped).
+    counter: Callable[[Person], tuple[int, bool]] | None = None
+    count: tuple[int, bool] | None = None
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
+
+    @property
+    def anchor(self) -> str:
+        """The entry's name as an HTML id, so that a page's fragment can update its count."""
+        return self.url_name.replace(":", "-")
 
 
 NAV = [
@@ -33,6 +43,14 @@ NAV = [
     NavEntry(_("赛马排名"), "race:ranking", "ti-trophy", EVERYONE, "race"),
     NavEntry(_("测评打分"), "race:reviews", "ti-star", REVIEW_PARTICIPANTS, "race/reviews"),
     NavEntry(_("待梳理"), "issues:triage", "ti-inbox", frozenset({Role.DISPATCHER}), "issues/triage"),
+    NavEntry(
+        _("办结后续"),
+        "issues:aftercare",
+        "ti-phone-check",
+        AFTERCARE_ROLES,
+        "issues/aftercare",
+        counter=aftercare_waiting,
+    ),
     NavEntry(_("部门工作清单"), "issues:work", "ti-checklist", frozenset({Role.HANDLER}), "issues/work"),
     NavEntry(_("我登记的问题"), "issues:mine", "ti-notes", frozenset({Role.VISITOR}), "issues/mine"),
     NavEntry(_("问题诉求"), "issues:list", "ti-messages", EVERYONE, "issues"),
@@ -51,4 +69,8 @@ def nav_for(person: Person) -> list[NavEntry]:
     roles = person.roles
     if person.is_superuser:
         roles = roles | {Role.ADMIN}
-    return [entry for entry in NAV if entry.roles & roles]
+    return [
+        replace(entry, count=entry.counter(person)) if entry.counter else entry
+        for entry in NAV
+        if entry.roles & roles
+    ]

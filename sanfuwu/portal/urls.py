@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sanfuwu.portal.views import (
+    aftercare,
     exports,
     home,
     imports,
@@ -27,6 +28,12 @@ issue_patterns = [
     path("export.xlsx", exports.issue_export, name="export"),
     path("triage/", triage.triage, name="triage"),
     path("work/", worklist.worklist, name="work"),
+    path("aftercare/", aftercare.aftercare, name="aftercare"),
+    path("aftercare/preview/", aftercare.aftercare_preview, name="aftercare_preview"),
+    path("aftercare/answer/", aftercare.aftercare_answer, name="aftercare_answer"),
+    path("aftercare/close/", aftercare.aftercare_close, name="aftercare_close"),
+    path("aftercare/<int:pk>/rate/", aftercare.aftercare_rate, name="aftercare_rate"),
+    path("aftercare/<int:pk>/spot/", aftercare.aftercare_spot, name="aftercare_spot"),
     path("mine/", issues.my_issues, name="mine"),
     path("new/", issues.issue_new, name="new"),
     path("<int:pk>/", issues.issue_detail, name="detail"),

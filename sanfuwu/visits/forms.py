@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sanfuwu.core.forms import StyledForm
+from sanfuwu.issues.aftercare import SPOT_RATINGS
+from sanfuwu.issues.forms import spot_check
 from sanfuwu.orgs.models import Category, Department, Region, RegionKind
 from sanfuwu.people.models import Person
 from sanfuwu.people.selectors import people_visible_to
@@ -137,6 +139,10 @@ class ProblemForm(StyledForm, forms.Form):
     resolution = forms.CharField(
         label=_("解决情况"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    told_on_spot = forms.BooleanField(label=_("已当场告知反映人（登记后直接销号）"), required=False)
+    spot_rating = forms.ChoiceField(
+        label=_("反映人当场评价"), required=False, widget=forms.RadioSelect, choices=SPOT_RATINGS
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -148,6 +154,7 @@ class ProblemForm(StyledForm, forms.Form):
             self.add_error("description", _("请写明问题内容（至少 5 个字）。"))
         if data.get("solved") and len((data.get("resolution") or "").strip()) < 2:
             self.add_error("resolution", _("现场已解决的问题请填写解决情况。"))
+        spot_check(self, data, tier_done=bool(data.get("solved")))
         return data
 
     def problem(self) -> Problem:
@@ -155,6 +162,7 @@ class ProblemForm(StyledForm, forms.Form):
         return Problem(
             description=data["description"].strip(), category=data["category"],
             tier="done" if data.get("solved") else "deadline", resolution=(data.get("resolution") or "").strip(),
+            told_on_spot=bool(data.get("told_on_spot")), spot_rating=data.get("spot_rating") or "",
         )  # fmt: skip
 
 

@@ -46,6 +46,9 @@ class Problem:
     tier: str = Tier.DEADLINE
     resolution: str = ""
     target: Target | None = None
+    # Solved on the spot, the raiser told and rating it there: the issue is closed as it is registered.
+    told_on_spot: bool = False
+    spot_rating: str = ""
 
 
 def photo_check(upload: UploadedFile) -> str:
@@ -152,6 +155,7 @@ def visit_record(
                 actor=actor, title=problem_title(problem.description), description=problem.description,
                 source=Source.VISIT, category=problem.category, region=visit_region(target), tier=problem.tier,
                 target=target, resolution=problem.resolution, visit=visit,
+                told_on_spot=problem.told_on_spot, spot_rating=problem.spot_rating,
             )  # fmt: skip
         except ValidationError as error:
             # Said at the problem it concerns; the whole visit is rolled back with it.

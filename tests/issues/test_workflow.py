@@ -17,8 +17,14 @@ ROLES = list(Role.values)
 ACTIONS = [a for a in Action.values if a != Action.REGISTER]
 
 # Where the role and status fit but the actor's relation does not: the lead department has
-# already accepted, so there is nothing left for it to accept.
-RELATION_REFUSALS = {(Action.ACCEPT, Status.IN_PROGRESS, Role.HANDLER)}
+# already accepted, so there is nothing left for it to accept; and the grid worker who registered
+# the issue may answer, rate and close only what they solved on the spot, not a dispatched one.
+RELATION_REFUSALS = {
+    (Action.ACCEPT, Status.IN_PROGRESS, Role.HANDLER),
+    (Action.FEEDBACK, Status.RESOLVED, Role.VISITOR),
+    (Action.RATE, Status.RESOLVED, Role.VISITOR),
+    (Action.CLOSE, Status.RESOLVED, Role.VISITOR),
+}
 
 # The table, written out by hand as the design describes it, so that a change to RULES must be
 # a change to this list as well.
@@ -32,9 +38,9 @@ ALLOWED: dict[str, tuple[set[str], set[str]]] = {
     Action.MAKE_LONG_TERM: ({Status.IN_PROGRESS}, {Role.HANDLER}),
     Action.COMPLETE_MILESTONE: ({Status.LONG_TERM}, {Role.HANDLER}),
     Action.RESOLVE: ({Status.IN_PROGRESS, Status.LONG_TERM}, {Role.HANDLER}),
-    Action.FEEDBACK: ({Status.RESOLVED}, {Role.DISPATCHER}),
-    Action.RATE: ({Status.RESOLVED}, {Role.DISPATCHER}),
-    Action.CLOSE: ({Status.RESOLVED}, {Role.DISPATCHER}),
+    Action.FEEDBACK: ({Status.RESOLVED}, {Role.DISPATCHER, Role.VISITOR}),
+    Action.RATE: ({Status.RESOLVED}, {Role.DISPATCHER, Role.VISITOR}),
+    Action.CLOSE: ({Status.RESOLVED}, {Role.DISPATCHER, Role.VISITOR}),
     Action.VOID: (
         {
             Status.REGISTERED,
@@ -88,9 +94,9 @@ RELATIONS: dict[str, set[tuple[str, str]]] = {
     Action.MAKE_LONG_TERM: {(Role.HANDLER, "lead")},
     Action.COMPLETE_MILESTONE: {(Role.HANDLER, "lead")},
     Action.RESOLVE: {(Role.HANDLER, "lead")},
-    Action.FEEDBACK: {(Role.DISPATCHER, "territory")},
-    Action.RATE: {(Role.DISPATCHER, "territory")},
-    Action.CLOSE: {(Role.DISPATCHER, "territory")},
+    Action.FEEDBACK: {(Role.DISPATCHER, "territory"), (Role.VISITOR, "own_on_spot")},
+    Action.RATE: {(Role.DISPATCHER, "territory"), (Role.VISITOR, "own_on_spot")},
+    Action.CLOSE: {(Role.DISPATCHER, "territory"), (Role.VISITOR, "own_on_spot")},
     Action.VOID: {(Role.ADMIN, "any")},
     Action.SUPERVISE: {(Role.SUPERVISOR, "territory"), (Role.LEADER, "territory")},
     Action.INSTRUCT: {(Role.LEADER, "territory")},

@@ -83,12 +83,18 @@
     return true;
   }
 
-  // The result of a problem solved on the spot is asked for only when it was.
+  // The result of a problem solved on the spot is asked for only when it was, and the raiser's
+  // rating on the spot only when they were told there.
   function showResolutions() {
     problems.querySelectorAll(".problem").forEach((fieldset) => {
       const solved = fieldset.querySelector("input[name$='-solved']");
-      const resolution = fieldset.querySelector("textarea[name$='-resolution']");
-      if (solved && resolution) resolution.closest(".mb-3").classList.toggle("d-none", !solved.checked);
+      const told = fieldset.querySelector("input[name$='-told_on_spot']");
+      const rating = fieldset.querySelector("input[name$='-spot_rating']");
+      const show = (el, on) => { if (el) el.closest(".mb-3").classList.toggle("d-none", !on); };
+      if (!solved) return;
+      show(fieldset.querySelector("textarea[name$='-resolution']"), solved.checked);
+      show(told, solved.checked);
+      show(rating, solved.checked && told && told.checked);
     });
   }
   problems.addEventListener("change", showResolutions);
