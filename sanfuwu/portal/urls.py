@@ -6,6 +6,7 @@ from sanfuwu.portal.views import (
     home,
     imports,
     issues,
+    notices,
     people,
     race,
     targets,
@@ -33,6 +34,7 @@ issue_patterns = [
     path("<int:pk>/act/<str:action>/", issues.issue_act_view, name="act"),
     path("<int:pk>/attach/", issues.issue_attach, name="attach"),
     path("<int:pk>/files/<int:attachment_id>/", issues.issue_attachment, name="attachment"),
+    path("<int:pk>/notice.docx", notices.supervision_notice, name="notice"),
 ]
 
 visit_patterns = [
