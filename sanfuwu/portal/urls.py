@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from sanfuwu.core.forms import LoginForm
 from sanfuwu.portal.views import (
     exports,
     home,
@@ -82,7 +83,11 @@ people_patterns = [
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("targets/", include((target_patterns, "targets"))),
     path("people/", include((people_patterns, "people"))),
