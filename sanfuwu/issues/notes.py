@@ -44,11 +44,13 @@ def clause(text: str) -> str:
 
 
 def sentence(text: str) -> str:
-    """A typed remark as a whole sentence: ended by one 。 unless it ends with its own mark."""
-    text = text.strip()
-    if not text or text[-1] in "。．.！!？?":
-        return text
-    return text.rstrip(CLAUSE_ENDS) + "。"
+    """A typed remark as a whole sentence: ended by one mark, its own (？ !) or else 。, and
+    nothing at all when it is only marks."""
+    body = clause(text)
+    if not body:
+        return ""
+    end = text.strip()[-1]
+    return body + (end if end in "。．.！!？?" else "。")
 
 
 @dataclass(frozen=True)

@@ -299,9 +299,16 @@ def rate(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
         raise ValidationError({"rating": _("请选择回访评价：满意、基本满意或不满意。")})
     if not issue.feedback:
         raise ValidationError({"rating": _("请先答复反映人，再回访。")})
-    extra = clause(_optional(p, "note"))
-    args = {"rating": rating, "note": extra} if extra else {"rating": rating}
-    suffix = "_note" if extra else ""
+    typed = _optional(p, "note")
+    # A remark followed by more words (，重办。) gives up its own closing mark; one alone keeps it.
+    if not clause(typed):
+        remark = ""
+    elif rating == Rating.UNSATISFIED:
+        remark = clause(typed)
+    else:
+        remark = sentence(typed)
+    suffix = "_note" if remark else ""
+    args = {"rating": rating, "note": remark} if remark else {"rating": rating}
     if rating != Rating.UNSATISFIED:
         return Change(Status.RESOLVED, {"rating": rating}, note=SystemNote("rate" + suffix, args))
     # 重办: back to the department; a new result, answer and rating are needed to close. A problem

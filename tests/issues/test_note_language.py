@@ -95,7 +95,8 @@ def test_typed_notes_and_old_rows_read_as_they_were_stored(cast: Cast) -> None:
 def test_a_typed_remark_joined_to_more_words_never_doubles_its_punctuation(cast: Cast) -> None:
     assert clause("已修好。") == "已修好" and clause("  好的，，") == "好的"
     assert sentence("同意") == "同意。" and sentence("同意。") == "同意。" and sentence("好吗？") == "好吗？"
-    assert sentence("同意，") == "同意。" and sentence("") == ""
+    assert sentence("同意，") == "同意。" and sentence("") == "" and sentence("。") == ""
+    assert sentence("好的。。") == "好的。"
     issue = issue_in(Status.IN_PROGRESS, cast)
     issue = cast.act(
         issue, "request_extension", Role.HANDLER, workdays=3, reason="需要协调供电公司迁改线路。"
@@ -103,6 +104,12 @@ def test_a_typed_remark_joined_to_more_words_never_doubles_its_punctuation(cast:
     issue = cast.act(issue, "approve_extension", Role.DISPATCHER, decision_note="同意。")
     approved = IssueEvent.objects.get(issue=issue, action="approve_extension")
     assert approved.note.endswith("。同意。") and "。。" not in approved.note
+    issue = cast.act(issue, "instruct", Role.LEADER, text="请加快办理。")
+    issue = cast.act(issue, "resolve", Role.HANDLER, resolution="已修复破损路面。")
+    issue = cast.act(issue, "feedback", Role.DISPATCHER, feedback="已电话告知反映人。")
+    issue = cast.act(issue, "rate", Role.DISPATCHER, rating="unsatisfied", note="仍有积水。")
+    rated = IssueEvent.objects.filter(issue=issue, action="rate").latest("seq")
+    assert rated.note == "不满意：仍有积水，重办。"
     dispatched = IssueEvent.objects.get(issue=issue, action="dispatch")
     for doubled in ("。。", "，。", "：：", "；。", "。，"):
-        assert doubled not in dispatched.note and doubled not in approved.note
+        assert doubled not in dispatched.note and doubled not in approved.note and doubled not in rated.note
