@@ -66,6 +66,7 @@ class NoticeFacts:
     late_workdays: int
     milestones: list[tuple[date, str]]
     instructions: list[Instructed]
+    reason: str
 
 
 def _chinese_date(day: date) -> str:
@@ -101,7 +102,9 @@ def _issuer_and_place(region: Region) -> tuple[str, str]:
     """The district's office issues notices, whichever street the problem lies in; the place is
     named below the district, as one runs the names together in prose (下沙街道头格社区)."""
     chain = region.ancestors() or [region]
-    place = "".join(r.name for r in chain[1:]) or chain[0].name
+    names = [r.name for r in chain[1:]] or [chain[0].name]
+    # A grid is often named after its street (医药港小镇 / 医药港小镇第6网格): say it once.
+    place = "".join(n for n, below in zip(names, [*names[1:], ""], strict=True) if not below.startswith(n))
     return f"{chain[0].name}“三服务”工作领导小组办公室", place
 
 
@@ -141,7 +144,21 @@ def notice_facts(issue: Issue) -> NoticeFacts:
             Instructed(author=i.author.name, on=_local_date(i.at), text=i.text)
             for i in issue.instructions.select_related("author").order_by("at", "id")
         ],
+        reason=_supervision_reason(issue),
     )
+
+
+def _supervision_reason(issue: Issue) -> str:
+    """What the supervisor last wrote when supervising (督办意见); the system's own flag of a late
+    issue says nothing the deadline paragraph does not."""
+    typed = (
+        IssueEvent.objects.filter(issue=issue, action=Action.SUPERVISE, system_note__isnull=True)
+        .exclude(note="")
+        .order_by("-seq")
+        .values_list("note", flat=True)
+        .first()
+    )
+    return (typed or "").strip()
 
 
 def _deadline_text(f: NoticeFacts) -> str:
@@ -168,10 +185,10 @@ def supervision_notice_document(f: NoticeFacts) -> bytes:
     _paragraph(doc, f.number, font=BODY, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _paragraph(doc, "", indent=False)
     _paragraph(doc, f"{f.department or '区“三服务”工作调度中心'}：", indent=False)
-    where = f"{f.region}{f.target}" if f.target else f.region
+    who = f"{f.target}（{f.region}）" if f.target else f"{f.region}群众"
     _paragraph(
         doc,
-        f"{where}反映的“{f.title}”问题（编号{f.issue_number}），经研究，列为{f.level_label}督办事项。"
+        f"{who}反映的“{f.title}”问题（编号{f.issue_number}），经研究，列为{f.level_label}督办事项。"
         "现将有关事项通知如下：",
     )
 
@@ -183,6 +200,8 @@ def supervision_notice_document(f: NoticeFacts) -> bytes:
     _paragraph(doc, f"所属区域：{f.region}")
     _paragraph(doc, f"登记日期：{_chinese_date(f.registered_on)}")
     _paragraph(doc, f"问题描述：{f.description.strip()}")
+    if f.reason:
+        _paragraph(doc, f"督办事由：{f.reason}")
 
     _paragraph(doc, "二、办理期限", font=HEADING)
     _paragraph(doc, _deadline_text(f))

@@ -81,7 +81,8 @@ def test_the_notice_states_number_department_problem_deadline_requirement_and_in
     assert f"督办〔{year}〕第1号" in text
     assert "建设局：" in text
     assert issue.number in text and issue.title in text and issue.description in text
-    assert "下沙街道头格社区头格第1网格" in text and "下沙星辰制药有限公司" in text
+    assert "下沙星辰制药有限公司（下沙街道头格社区头格第1网格）反映的" in text
+    assert "督办事由：群众反映强烈" in text
     assert f"请于{due.year}年{due.month}月{due.day}日前办结" in text
     assert "3个工作日" in text
     assert REQUIREMENTS[SupervisionLevel.KEY] in text
@@ -118,3 +119,11 @@ def test_the_issue_page_offers_the_notice_only_to_its_printers_and_only_when_sup
     handler = client_for(cast.people[Role.HANDLER])
     assert 'id="notice-download"' not in handler.get(url).content.decode()
     assert supervised_issue.supervised
+
+
+def test_a_grid_named_after_its_street_is_named_once(cast: Cast) -> None:
+    from sanfuwu.orgs.services import region_create
+    from sanfuwu.reports.supervision_notice import _issuer_and_place
+
+    grid = region_create(name="医药港小镇第2网格", kind="grid", parent=cast.world.park)
+    assert _issuer_and_place(grid) == ("杭州测试区“三服务”工作领导小组办公室", "医药港小镇第2网格")
