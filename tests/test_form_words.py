@@ -87,6 +87,9 @@ def test_no_form_offers_the_stock_empty_choice(world: World, xiasha_dispatcher: 
 
 def test_a_wrong_password_is_refused_in_plain_words(world: World, xiasha_dispatcher: Person) -> None:
     client = Client()
+    page = client.get(reverse("login")).content.decode()
+    assert 'class="form-label required" for="id_username"' in page
+    assert 'class="form-label required" for="id_password"' in page
     html = client.post(reverse("login"), {"username": "xs_dispatcher", "password": "wrong"}).content.decode()
     assert "账号或密码不正确，请重新输入。" in html
     assert "区分大小写" not in html and "注意" not in html
@@ -96,3 +99,9 @@ def test_a_wrong_password_is_refused_in_plain_words(world: World, xiasha_dispatc
     assert (
         client.post(reverse("login"), {"username": "xs_dispatcher", "password": PASSWORD}).status_code == 302
     )
+
+
+def test_a_filter_with_nothing_chosen_offers_everything(world: World, xiasha_dispatcher: Person) -> None:
+    html = client_for(xiasha_dispatcher).get(reverse("visits:coverage")).content.decode()
+    assert '<option value="" selected>全部区域</option>' in html
+    assert "---------" not in html and "请选择" not in html
