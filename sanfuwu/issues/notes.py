@@ -29,6 +29,15 @@ TEXTS: dict[str, str] = {
     "rate_redispatch": gettext_noop("%(rating)s，退回重新交办。"),
     "rate_redispatch_note": gettext_noop("%(rating)s：%(note)s，退回重新交办。"),
     "supervise_auto": gettext_noop("超期未办结，系统自动挂牌督办。"),
+    # Work inside a department (issue 12, point 4): a head's assignment, the evidence of a resolve,
+    # a stand-in acting for the handler away. %(note)s may itself be a stored note, worded in turn.
+    "assign": gettext_noop("分派给 %(name)s"),
+    "assign_note": gettext_noop("分派给 %(name)s：%(note)s"),
+    "reassign": gettext_noop("改派给 %(name)s"),
+    "reassign_note": gettext_noop("改派给 %(name)s：%(note)s"),
+    "resolve_evidence": gettext_noop("%(note)s\n佐证材料：%(names)s"),
+    "on_behalf": gettext_noop("代 %(name)s"),
+    "on_behalf_note": gettext_noop("%(note)s（代 %(name)s）"),
 }
 
 # Values that are a choice's code, worded by its label in the reader's language.
@@ -65,16 +74,27 @@ class SystemNote:
         return {"key": self.key, "args": self.args}
 
 
+def note_value(note: str | SystemNote) -> str | dict[str, Any]:
+    """A note to carry inside another (on_behalf_note): stored if the system wrote it, else as typed."""
+    return note.stored() if isinstance(note, SystemNote) else note
+
+
 def note_words(key: str, args: dict[str, Any]) -> str:
     """The note in the active language. A key this version does not know reads as nothing, so
     that the caller falls back to the stored words."""
     text = TEXTS.get(key)
     if text is None:
         return ""
-    values = {
-        name: str(CHOICES[name](value).label) if name in CHOICES else value for name, value in args.items()
-    }
+    values = {name: _worded(name, value) for name, value in args.items()}
     return (gettext(text) % values).strip()
+
+
+def _worded(name: str, value: Any) -> Any:
+    if name in CHOICES:
+        return str(CHOICES[name](value).label)
+    if isinstance(value, dict):  # a note within a note: a stand-in's suffix on a dispatch
+        return stored_note_words(value)
+    return value
 
 
 def stored_note_words(stored: dict[str, Any] | None) -> str:

@@ -113,3 +113,15 @@ def test_a_typed_remark_joined_to_more_words_never_doubles_its_punctuation(cast:
     dispatched = IssueEvent.objects.get(issue=issue, action="dispatch")
     for doubled in ("。。", "，。", "：：", "；。", "。，"):
         assert doubled not in dispatched.note and doubled not in approved.note and doubled not in rated.note
+
+
+def test_a_note_within_a_note_is_worded_for_the_reader(english_notes: None) -> None:
+    from sanfuwu.issues.notes import SystemNote, note_value, stored_note_words
+
+    inner = SystemNote("supervise_auto")
+    outer = SystemNote("on_behalf_note", {"note": note_value(inner), "name": "张三"})
+    with translation.override("zh-hans"):
+        assert str(outer) == "超期未办结，系统自动挂牌督办。（代 张三）"
+    with translation.override("en"):
+        assert stored_note_words(outer.stored()).startswith("Not resolved by its deadline")
+    assert note_value("已修好。") == "已修好。"
