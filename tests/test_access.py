@@ -88,7 +88,7 @@ def test_the_login_page_refuses_a_wrong_password_in_chinese(world: World):
     make_person("someone", [Role.VISITOR], region=world.touge_grid)
     response = Client().post(reverse("login"), {"username": "someone", "password": "wrong"})
     assert response.status_code == 200
-    assert "请输入一个正确的" in response.content.decode()
+    assert "账号或密码不正确" in response.content.decode()
 
 
 def test_logging_out_needs_a_post_and_ends_the_session(world: World, leader):

@@ -43,7 +43,7 @@ def test_it_tidies_a_pasted_credit_code(world: World, xiasha_dispatcher):
 @pytest.mark.parametrize(
     ("changes", "field", "words"),
     [
-        ({"name": ""}, "name", "必填"),
+        ({"name": ""}, "name", "请填写名称。"),
         ({"credit_code": ""}, "credit_code", "企业必须填写统一社会信用代码"),
         ({"credit_code": make_code("330114MA2NEW001")[:17] + "0"}, "credit_code", "校验位"),
         ({"credit_code": "91330114MA2NEW00"}, "credit_code", "18 位"),
@@ -51,9 +51,9 @@ def test_it_tidies_a_pasted_credit_code(world: World, xiasha_dispatcher):
         ({"credit_code": "0" * 18}, "credit_code", "第 1 位"),
         ({"credit_code": "91330114MA2NEWOO1"[:17] + "1"}, "credit_code", "不允许的字符"),
         ({"industry": ""}, "industry", "行业"),
-        ({"region": ""}, "region", "必填"),
+        ({"region": ""}, "region", "请选择所属区域。"),
         ({"contact_phone": "12345"}, "contact_phone", "手机号码"),
-        ({"kind": "spaceship"}, "kind", "有效"),
+        ({"kind": "spaceship"}, "kind", "不在可选范围内"),
     ],
 )
 def test_it_refuses_bad_input_at_the_field(world: World, xiasha_dispatcher, changes, field, words):

@@ -75,7 +75,7 @@ def test_it_finds_nothing_of_another_street_by_name_or_code(world: World, xiasha
 def test_it_refuses_a_filter_on_another_streets_grid(world: World, xiasha_dispatcher):
     page = listed(xiasha_dispatcher, grid=world.baiyang_grid.pk)
     assert world.baiyang_firm.name not in page
-    assert 'invalid-feedback d-block">选择一个有效的选项' in page
+    assert 'invalid-feedback d-block">所选的网格已不在可选范围内，请重新选择。' in page
 
 
 def test_it_opens_an_own_target(world: World, xiasha_dispatcher):

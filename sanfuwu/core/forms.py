@@ -3,13 +3,94 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core import validators
+from django.db.models.fields import BLANK_CHOICE_DASH
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+STOCK_EMPTY_LABEL = BLANK_CHOICE_DASH[0][1]  # Django's "---------"
+
+
+def _escaped(label: str) -> str:
+    # For a message Django %-formats with values of its own (the limit, the choice).
+    return label.replace("%", "%%")
+
+
+def _picks(field: forms.Field) -> bool:
+    return isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
+
+
+def office_messages(field: forms.Field) -> None:
+    """Django's stock messages ("这个字段是必填项", "确保该变量包含不超过 …") replaced by plain office
+    Chinese naming the field: 请填写姓名。 / 请选择事项分类。 / 标题最多 120 个字（现有 130 个字）。"""
+    label = str(field.label or "")
+    messages: dict[str, Any] = {}
+    if isinstance(field, forms.FileField):
+        messages["required"] = (
+            _("请选择要上传的%(label)s。") % {"label": label} if label else _("请选择文件。")
+        )
+    elif isinstance(field, forms.BooleanField):
+        messages["required"] = _("请勾选“%(label)s”。") % {"label": label}
+    elif _picks(field):
+        messages["required"] = _("请选择%(label)s。") % {"label": label} if label else _("请选择一项。")
+        messages["invalid_choice"] = (
+            _("所选的%(label)s已不在可选范围内，请重新选择。") % {"label": _escaped(label)}
+            if label
+            else _("所选的一项已不在可选范围内，请重新选择。")
+        )
+    else:
+        messages["required"] = _("请填写%(label)s。") % {"label": label} if label else _("请填写此项。")
+    if isinstance(field, forms.IntegerField) and not isinstance(field, forms.DecimalField | forms.FloatField):
+        messages["invalid"] = _("%(label)s请填写整数。") % {"label": label}
+    elif isinstance(field, forms.DecimalField | forms.FloatField):
+        messages["invalid"] = _("%(label)s请填写数字。") % {"label": label}
+    elif isinstance(field, forms.DateTimeField):
+        messages["invalid"] = _("%(label)s请按 2026-03-01 09:30 的格式填写。") % {"label": label}
+    elif isinstance(field, forms.DateField):
+        messages["invalid"] = _("%(label)s请按 2026-03-01 的格式填写。") % {"label": label}
+    stock = _stock_messages(type(field))
+    for key, message in messages.items():
+        # A message the form wrote itself ("请写明问题内容") stays; only Django's own is replaced.
+        if key not in field.error_messages or str(field.error_messages[key]) == stock.get(key):
+            field.error_messages[key] = message
+    field.validators = [_office_validator(v, _escaped(label)) for v in field.validators]
+
+
+def _stock_messages(kind: type[forms.Field]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for klass in reversed(kind.__mro__):
+        found.update({k: str(v) for k, v in getattr(klass, "default_error_messages", {}).items()})
+    return found
+
+
+def _office_validator(validator: Any, label: str) -> Any:
+    if str(validator.message) != str(type(validator).message):
+        return validator  # worded by the form already
+    subject = label or _("此项")
+    if isinstance(validator, validators.MaxLengthValidator):
+        message = _("%(subject)s最多 %%(limit_value)d 个字（现有 %%(show_value)d 个字）。")
+    elif isinstance(validator, validators.MinLengthValidator):
+        message = _("%(subject)s至少 %%(limit_value)d 个字（现有 %%(show_value)d 个字）。")
+    elif isinstance(validator, validators.MaxValueValidator):
+        message = _("%(subject)s不能大于 %%(limit_value)s。")
+    elif isinstance(validator, validators.MinValueValidator):
+        message = _("%(subject)s不能小于 %%(limit_value)s。")
+    else:
+        return validator
+    # A new validator, not the old one changed: the field's class shares its validators.
+    return type(validator)(validator.limit_value, message % {"subject": subject})
 
 
 class StyledForm:
-    """Gives widgets the CSS framework's classes and marks fields with errors as invalid."""
+    """Gives widgets the CSS framework's classes, marks fields with errors as invalid, and speaks
+    plain office Chinese instead of Django's stock phrases (see office_messages)."""
 
     fields: dict[str, forms.Field]
     _errors: Any
+    # What an empty choice reads: a form asks to choose; a filter form sets 全部 instead.
+    empty_choice: str | Promise = gettext_lazy("请选择")
 
     def style_widgets(self) -> None:
         for field in self.fields.values():
@@ -21,6 +102,20 @@ class StyledForm:
             else:
                 css = "form-control"
             widget.attrs["class"] = css
+            office_messages(field)
+            self._name_empty_choice(field)
+
+    def _name_empty_choice(self, field: forms.Field) -> None:
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == STOCK_EMPTY_LABEL:
+                field.empty_label = str(self.empty_choice)
+        elif isinstance(field, forms.ChoiceField):
+            choices: list[tuple[Any, Any]] = list(field.choices)  # type: ignore[arg-type]
+            if any(value == "" and str(text) == STOCK_EMPTY_LABEL for value, text in choices):
+                field.choices = [
+                    (value, self.empty_choice if value == "" and str(text) == STOCK_EMPTY_LABEL else text)
+                    for value, text in choices
+                ]
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
@@ -29,3 +124,19 @@ class StyledForm:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
                 widget.attrs["aria-invalid"] = "true"
+
+
+class LoginForm(AuthenticationForm):
+    """The login form without Django's stock wording ("注意，两者都区分大小写")."""
+
+    error_messages = {
+        "invalid_login": gettext_lazy("账号或密码不正确，请重新输入。"),
+        "inactive": gettext_lazy("该账号已停用，请联系系统管理员。"),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = gettext_lazy("账号")
+        self.fields["password"].label = gettext_lazy("密码")
+        for field in self.fields.values():
+            office_messages(field)

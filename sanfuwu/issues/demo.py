@@ -22,13 +22,14 @@ from django.utils import timezone
 from sanfuwu.core.demo_names import mobile, person_name
 from sanfuwu.core.demokit import DemoContext
 from sanfuwu.issues.demo_texts import (
+    CO_DEPARTMENTS,
     EXTENSION_REASONS,
     INSTRUCTIONS,
     ISSUE_TEXTS,
     LONG_TERM_PLANS,
     RESOLUTIONS,
-    RETURN_REASONS,
     RETURN_VISIT_NOTES,
+    RETURNS,
     SUPERVISION_NOTES,
     UNSATISFIED_NOTES,
     fill,
@@ -272,12 +273,13 @@ def _play(rng: random.Random, cal: Calendar, cast: Cast, now: datetime, register
     if dispatched is None:
         return sim
     at = dispatched
-    if rng.random() < 0.05:  # the lead returns it once; the dispatcher hands it to another department
+    if rng.random() < 0.05:  # the lead returns it once; the dispatcher hands it to the department named
         at = cal.next_work_moment(rng, at, 6)
-        returned = sim.act(at, Action.RETURN, cast.handlers[lead.pk], reason=rng.choice(RETURN_REASONS))
+        to, reason = rng.choice(RETURNS[category.code])
+        returned = sim.act(at, Action.RETURN, cast.handlers[lead.pk], reason=reason)
         if returned is None:
             return sim
-        lead = rng.choice([d for d in departments if d.pk != lead.pk and d.pk in cast.handlers])
+        lead = next(d for d in departments if d.code == to)
         redispatched = _dispatch(
             sim, rng, cal, cast, cal.next_work_moment(rng, returned, 8), lead, tier, departments
         )
@@ -365,7 +367,11 @@ def _play(rng: random.Random, cal: Calendar, cast: Cast, now: datetime, register
 
 def _dispatch(sim: Sim, rng: random.Random, cal: Calendar, cast: Cast, at: datetime, lead: Department, tier: str,
               departments: list[Department]) -> datetime | None:  # fmt: skip
-    co = [d for d in rng.sample(departments, 1) if d.pk != lead.pk] if rng.random() < 0.2 else []
+    # A co-department is one that usually helps with problems of this category, never the lead.
+    helpers = [
+        d for d in departments if d.code in CO_DEPARTMENTS[sim.issue.category.code] and d.pk != lead.pk
+    ]
+    co = [rng.choice(helpers)] if rng.random() < 0.2 and helpers else []
     workdays = (
         rng.randint(1, 3)
         if tier == Tier.IMMEDIATE

@@ -24,7 +24,12 @@ ISSUE_TEXTS: dict[str, list[tuple[str, str]]] = {
     for code, category in _categories.items()
 }
 RESOLUTIONS: dict[str, list[str]] = {code: category["resolutions"] for code, category in _categories.items()}
-RETURN_REASONS: list[str] = _texts["return_reasons"]
+# Per category: the departments that usually help (协办), and what the lead writes when it returns
+# an issue, with the department the reason names, to which the dispatcher hands it next.
+CO_DEPARTMENTS: dict[str, list[str]] = {code: h["co"] for code, h in _texts["handling"].items()}
+RETURNS: dict[str, list[tuple[str, str]]] = {
+    code: [(r["to"], r["reason"]) for r in h["returns"]] for code, h in _texts["handling"].items()
+}
 EXTENSION_REASONS: list[str] = _texts["extension_reasons"]
 LONG_TERM_PLANS: list[str] = _texts["long_term_plans"]
 INSTRUCTIONS: list[str] = _texts["instructions"]

@@ -26,6 +26,7 @@ from sanfuwu.issues.models import (
     IssueEvent,
     Milestone,
 )
+from sanfuwu.issues.notes import SystemNote
 from sanfuwu.issues.rules import Actor, Refusal, rule_refusal
 from sanfuwu.workdays.calendar import add_workdays
 
@@ -62,7 +63,7 @@ class Change:
 
     to_status: str
     fields: dict[str, Any] = field(default_factory=dict)
-    note: str = ""
+    note: str | SystemNote = ""
     add: tuple[Row, ...] = ()
     update: tuple[tuple[Row, dict[str, Any]], ...] = ()
 
@@ -79,6 +80,7 @@ class EventRow:
     to_status: str
     note: str
     changes: dict[str, Any]
+    system_note: dict[str, Any] | None = None
 
 
 def jsonable(value: Any) -> Any:
@@ -146,11 +148,13 @@ class History:
     def _record(self, action: str, actor: Actor, at: datetime, change: Change, remark: str) -> None:
         issue = self.issue
         seq = issue.version + 1 if issue.status else 1
+        # A system-written note is kept worded as the writer reads it and as a key for every reader.
+        system = change.note.stored() if isinstance(change.note, SystemNote) else None
         self.events.append(
             EventRow(
                 seq=seq, action=action, actor_id=actor.person.pk if actor.person else None, at=at,
-                from_status=issue.status, to_status=change.to_status, note=change.note or remark,
-                changes={key: jsonable(value) for key, value in change.fields.items()},
+                from_status=issue.status, to_status=change.to_status, note=str(change.note) or remark,
+                changes={key: jsonable(value) for key, value in change.fields.items()}, system_note=system,
             )
         )  # fmt: skip
         for key, value in change.fields.items():
@@ -184,7 +188,9 @@ def history_load(issue_id: int) -> History:
     )
 
 
-EVENT_COLUMNS = ["issue", "seq", "action", "actor", "at", "from_status", "to_status", "note", "changes"]
+EVENT_COLUMNS = [
+    "issue", "seq", "action", "actor", "at", "from_status", "to_status", "note", "changes", "system_note",
+]  # fmt: skip
 ROW_KINDS: tuple[type[models.Model], ...] = (
     Assignment,
     ExtensionRequest,
@@ -201,6 +207,7 @@ def history_save_step(h: History) -> None:
         IssueEvent.objects.create(
             issue_id=h.issue.pk, seq=event.seq, action=event.action, actor_id=event.actor_id, at=event.at,
             from_status=event.from_status, to_status=event.to_status, note=event.note, changes=event.changes,
+            system_note=event.system_note,
         )  # fmt: skip
     for kind in ROW_KINDS:
         rows = [row for row in h.added if type(row) is kind]
@@ -226,7 +233,18 @@ def histories_write(histories: Sequence[History]) -> None:
         issue_id = ids[h.issue.number]
         h.issue.pk = issue_id
         events += [
-            (issue_id, e.seq, e.action, e.actor_id, e.at, e.from_status, e.to_status, e.note, e.changes)
+            (
+                issue_id,
+                e.seq,
+                e.action,
+                e.actor_id,
+                e.at,
+                e.from_status,
+                e.to_status,
+                e.note,
+                e.changes,
+                e.system_note,
+            )
             for e in h.events
         ]
         for row in h.added:

@@ -279,7 +279,9 @@ class IssueEvent(models.Model):
     from_status = models.CharField(_("原状态"), max_length=16, blank=True, choices=Status.choices)
     to_status = models.CharField(_("新状态"), max_length=16, choices=Status.choices)
     note = models.TextField(_("说明"), blank=True)
-    changes = models.JSONField(_("变更字段"), default=dict, blank=True)
+    # A note the system wrote, as a key and values (sanfuwu.issues.notes), worded for each reader.
+    system_note = models.JSONField(_("系统说明"), null=True, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("办理记录")
@@ -301,6 +303,13 @@ class IssueEvent(models.Model):
             return str(Action(self.action).label)
         except ValueError:
             return self.action
+
+    @property
+    def note_shown(self) -> str:
+        """The note in the reader's language where the system wrote it, else as it was typed."""
+        from sanfuwu.issues.notes import stored_note_words
+
+        return stored_note_words(self.system_note) or self.note
 
 
 class IssueCounter(models.Model):

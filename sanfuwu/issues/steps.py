@@ -38,6 +38,7 @@ from sanfuwu.issues.models import (
     SupervisionLevel,
     Tier,
 )
+from sanfuwu.issues.notes import SystemNote, clause, sentence
 from sanfuwu.issues.rules import Actor
 from sanfuwu.orgs.models import Department
 from sanfuwu.workdays.calendar import UnknownYearError
@@ -168,9 +169,12 @@ def dispatch(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
         "dispatched_at": at,
         "accepted_at": None,
     }
-    names = "、".join(d.name for d in co)
-    summary = _("主办：%(lead)s") % {"lead": lead.name} + (_("；协办：%(co)s") % {"co": names} if co else "")
-    note = f"{summary}。{_optional(p, 'note')}".strip()
+    typed = sentence(_optional(p, "note"))
+    note = (
+        SystemNote("dispatch_co", {"lead": lead.name, "co": "、".join(d.name for d in co), "note": typed})
+        if co
+        else SystemNote("dispatch", {"lead": lead.name, "note": typed})
+    )
     return Change(Status.ASSIGNED, fields, note=note, add=handed, update=withdrawn)
 
 
@@ -182,7 +186,7 @@ def accept(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     )
     if actor.department_id == h.issue.lead_department_id and h.issue.status == Status.ASSIGNED:
         return Change(Status.IN_PROGRESS, {"accepted_at": at}, update=signed)
-    return Change(h.issue.status, note=_("协办部门签收"), update=signed)
+    return Change(h.issue.status, note=SystemNote("accept_co"), update=signed)
 
 
 @step(Action.RETURN)
@@ -208,7 +212,7 @@ def request_extension(h: History, actor: Actor, at: datetime, p: Payload) -> Cha
     if _pending_extension(h) is not None:
         raise ValidationError({"workdays": _("已有一份延期申请在等待审批。")})
     request = ExtensionRequest(requested_by=actor.person, requested_at=at, workdays=days, reason=reason)
-    note = _("申请延长 %(n)s 个工作日：%(r)s") % {"n": days, "r": reason}
+    note = SystemNote("extension_request", {"n": days, "reason": reason})
     return Change(h.issue.status, note=note, add=(request,))
 
 
@@ -228,10 +232,8 @@ def approve_extension(h: History, actor: Actor, at: datetime, p: Payload) -> Cha
         "decision_note": remark,
     }
     fields = {"due_date": new_due, "extension_count": h.issue.extension_count + 1}
-    text = _("同意延期至 %(d)s") % {"d": new_due.isoformat()}
-    return Change(
-        h.issue.status, fields, note=f"{text}。{remark}".strip("。") + "。", update=((pending, decided),)
-    )
+    note = SystemNote("extension_approve", {"date": new_due.isoformat(), "note": sentence(remark)})
+    return Change(h.issue.status, fields, note=note, update=((pending, decided),))
 
 
 @step(Action.REFUSE_EXTENSION)
@@ -298,16 +300,24 @@ def rate(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     missing = rate_missing(h)
     if missing:
         raise ValidationError({"rating": missing})
-    extra = _optional(p, "note")
-    note = str(Rating(rating).label) + (f"：{extra}" if extra else "")
+    typed = _optional(p, "note")
+    # A remark followed by more words (，重办。) gives up its own closing mark; one alone keeps it.
+    if not clause(typed):
+        remark = ""
+    elif rating == Rating.UNSATISFIED:
+        remark = clause(typed)
+    else:
+        remark = sentence(typed)
+    suffix = "_note" if remark else ""
+    args = {"rating": rating, "note": remark} if remark else {"rating": rating}
     if rating != Rating.UNSATISFIED:
-        return Change(Status.RESOLVED, {"rating": rating}, note=note)
+        return Change(Status.RESOLVED, {"rating": rating}, note=SystemNote("rate" + suffix, args))
     # 重办: back to the department; a new result, answer and rating are needed to close. A problem
     # solved on the spot (已经办) has no department yet: back to the dispatcher to hand over.
     fields = {"rating": rating, "feedback": "", "resolved_at": None, "reopen_count": issue.reopen_count + 1}
     if issue.lead_department_id is None:
-        return Change(Status.REGISTERED, fields, note=note + _("，退回重新交办。"))
-    return Change(Status.IN_PROGRESS, fields, note=note + _("，重办。"))
+        return Change(Status.REGISTERED, fields, note=SystemNote("rate_redispatch" + suffix, args))
+    return Change(Status.IN_PROGRESS, fields, note=SystemNote("rate_reopen" + suffix, args))
 
 
 def close_missing(h: History) -> str | None:
@@ -363,9 +373,9 @@ def supervise(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     level = p.get("level")
     if level not in LEVELS:
         raise ValidationError({"level": _("请选择督办级别：一般或重点。")})
-    note = _optional(p, "note")
-    if actor.is_system:
-        note = note or _("超期未办结，系统自动挂牌督办。")
+    note: str | SystemNote = _optional(p, "note")
+    if actor.is_system and not note:
+        note = SystemNote("supervise_auto")
     return Change(h.issue.status, {"supervised": True, "supervision_level": level}, note=note)
 
 

@@ -28,6 +28,10 @@ HEADCOUNT_READERS = frozenset({Role.ADMIN, Role.LEADER, Role.DISPATCHER})
 # See the overdue and supervised (督办) counts first on the home page: those who press for them.
 SUPERVISION_WATCHERS = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
 
+# Print a supervised issue's notice (督办通知书): those who press for it, and the dispatcher who sends
+# it to the department.
+NOTICE_PRINTERS = frozenset({Role.LEADER, Role.SUPERVISOR, Role.DISPATCHER, Role.ADMIN})
+
 # Add and edit contact targets, by hand or from a spreadsheet: grid workers keep their grid's list.
 TARGET_EDITORS = frozenset({Role.ADMIN, Role.DISPATCHER, Role.VISITOR})
 

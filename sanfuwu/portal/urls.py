@@ -1,12 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from sanfuwu.core.forms import LoginForm
 from sanfuwu.portal.views import (
     aftercare,
     exports,
     home,
     imports,
     issues,
+    notices,
     people,
     race,
     targets,
@@ -40,6 +42,7 @@ issue_patterns = [
     path("<int:pk>/act/<str:action>/", issues.issue_act_view, name="act"),
     path("<int:pk>/attach/", issues.issue_attach, name="attach"),
     path("<int:pk>/files/<int:attachment_id>/", issues.issue_attachment, name="attachment"),
+    path("<int:pk>/notice.docx", notices.supervision_notice, name="notice"),
 ]
 
 visit_patterns = [
@@ -87,7 +90,11 @@ people_patterns = [
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("targets/", include((target_patterns, "targets"))),
     path("people/", include((people_patterns, "people"))),

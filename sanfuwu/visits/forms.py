@@ -173,6 +173,8 @@ class PeriodForm(StyledForm, forms.Form):
     """The region a coverage page narrows to; the month and span come straight from the query."""
 
     region = forms.ModelChoiceField(label=_("区域"), queryset=Region.objects.none(), required=False)
+    # No region chosen is the reader's whole territory.
+    empty_choice = _("全部区域")
 
     def __init__(self, *args: Any, actor: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
