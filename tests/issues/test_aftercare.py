@@ -277,7 +277,7 @@ def test_a_good_return_visit_moves_the_row_on_to_close_out(cast: Cast, street_di
     assert response.status_code == 200 and "转入待销号" in html
     assert tab_counts(html) == {"answer": "0", "visit": "0", "close": "1"} and 'hx-swap-oob="true"' in html
     event = IssueEvent.objects.filter(issue=issue).latest("seq")
-    assert (event.action, event.note) == ("rate", "基本满意：企业负责人表示基本满意")
+    assert (event.action, event.note) == ("rate", "基本满意：企业负责人表示基本满意。")
 
 
 def test_an_unsatisfied_return_visit_sends_it_back_for_handling_again(cast: Cast, street_dispatcher):
