@@ -103,7 +103,7 @@ def issue_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
         return render(request, "issues/detail.html", _detail_context(request, issue), status=404)
-    form = form_class(request.POST, issue=issue)
+    form = form_class(request.POST, request.FILES, issue=issue)
     status = 200
     forms_by_action: dict[str, Any] = {}
     if form.is_valid():
