@@ -9,7 +9,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sanfuwu.people.models import Person, Role
-from sanfuwu.people.roles import COORDINATORS, DASHBOARD_READERS, EVERYONE, IMPORTERS, REVIEW_PARTICIPANTS
+from sanfuwu.people.roles import (
+    COORDINATORS,
+    DASHBOARD_READERS,
+    DEPARTMENT_STAFF,
+    EVERYONE,
+    IMPORTERS,
+    REVIEW_PARTICIPANTS,
+)
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,7 @@ NAV = [
     NavEntry(_("赛马排名"), "race:ranking", "ti-trophy", EVERYONE, "race"),
     NavEntry(_("测评打分"), "race:reviews", "ti-star", REVIEW_PARTICIPANTS, "race/reviews"),
     NavEntry(_("待梳理"), "issues:triage", "ti-inbox", frozenset({Role.DISPATCHER}), "issues/triage"),
-    NavEntry(_("部门工作清单"), "issues:work", "ti-checklist", frozenset({Role.HANDLER}), "issues/work"),
+    NavEntry(_("部门工作清单"), "issues:work", "ti-checklist", DEPARTMENT_STAFF, "issues/work"),
     NavEntry(_("我登记的问题"), "issues:mine", "ti-notes", frozenset({Role.VISITOR}), "issues/mine"),
     NavEntry(_("问题诉求"), "issues:list", "ti-messages", EVERYONE, "issues"),
     NavEntry(_("记录走访"), "visits:new", "ti-map-pin-plus", frozenset({Role.VISITOR}), "visits/new"),
