@@ -109,10 +109,10 @@ def build(ctx: DemoContext) -> None:
 
 
 def _stand_in(ctx: DemoContext) -> None:
-    """One stand-in running this week: 建设局's second handler is away and the well-known handler
-    covers for them (AB角), so their issues show under his 我的 marked 代."""
-    away = Person.objects.filter(username="handler2").first()
-    cover = Person.objects.filter(username="handler").first()
+    """One stand-in running this week: 建设局's well-known handler is away and its second handler
+    covers for them (AB角), so their issues show under handler2's 我的 marked 代."""
+    away = Person.objects.filter(username="handler").first()
+    cover = Person.objects.filter(username="handler2").first()
     head = Person.objects.filter(username="head").first()
     if away is None or cover is None or head is None or StandIn.objects.filter(absent=away).exists():
         return

@@ -72,3 +72,17 @@ def stand_ins_of_department(department_id: int, day: date | None = None) -> Quer
         .select_related("absent", "stand_in", "set_by")
         .order_by("starts_on", "id")
     )
+
+
+def stand_in_get_for(person: Person, pk: int) -> StandIn:
+    """A stand-in of the person's own department; any other, or none, is 404."""
+    found = None
+    if person.department_id is not None:
+        found = (
+            StandIn.objects.select_related("absent", "stand_in")
+            .filter(pk=pk, absent__department_id=person.department_id)
+            .first()
+        )
+    if found is None:
+        raise Http404("没有找到该代理设置")
+    return found

@@ -17,9 +17,14 @@ from sanfuwu.issues.models import HANDLING_STATUSES, Action
 from sanfuwu.issues.selectors import issue_get_for, issue_worklists
 from sanfuwu.issues.workflow import Conflict, NotAllowed, issue_act
 from sanfuwu.people.forms import StandInForm
-from sanfuwu.people.models import Person, Role, StandIn
+from sanfuwu.people.models import Person, Role
 from sanfuwu.people.roles import DEPARTMENT_STAFF
-from sanfuwu.people.selectors import absent_ids_covered_by, department_handlers, stand_ins_of_department
+from sanfuwu.people.selectors import (
+    absent_ids_covered_by,
+    department_handlers,
+    stand_in_get_for,
+    stand_ins_of_department,
+)
 from sanfuwu.people.services import stand_in_cancel, stand_in_set
 from sanfuwu.portal.access import person_of, roles_required
 from sanfuwu.portal.views.listing import issue_page
@@ -155,15 +160,7 @@ def worklist_stand_in(request: HttpRequest) -> HttpResponse:
 @roles_required(*DEPARTMENT_STAFF)
 def worklist_stand_in_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_of(request)
-    stand_in = None
-    if person.department_id is not None:
-        stand_in = (
-            StandIn.objects.select_related("absent", "stand_in")
-            .filter(pk=pk, absent__department_id=person.department_id)
-            .first()
-        )
-    if stand_in is None:
-        raise Http404(_("没有找到该代理设置"))
+    stand_in = stand_in_get_for(person, pk)
     try:
         stand_in_cancel(actor=person, stand_in=stand_in)
     except ValidationError as exc:
