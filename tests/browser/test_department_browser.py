@@ -120,4 +120,6 @@ def test_the_head_assigns_and_the_handler_resolves_with_a_photo(
     assert "现场照片.png" in page.locator("#attachments").inner_text()
     page.screenshot(path=artifacts / f"dept-{tag}-resolved-{size(handler_view)}.png", full_page=True)
     context.close()
-    assert errors == [], errors
+    # The one refusal asked for on purpose (a resolve without a photo) is a 400 the browser logs.
+    unexpected = [e for e in errors if "400" not in e]
+    assert unexpected == [], errors

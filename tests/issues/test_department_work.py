@@ -358,3 +358,10 @@ def test_the_stand_in_form_sets_and_cancels_and_refuses_at_its_fields(cast: Cast
     assert client_for(team["other_head"]).post(cancel).status_code == 404
     assert client_for(team["head"]).post(cancel).status_code == 302
     assert StandIn.objects.get().cancelled_at is not None
+
+
+def test_the_worklist_puts_deadlines_before_plans_without_one(cast: Cast, team) -> None:
+    plan = issue_in(Status.LONG_TERM, cast)
+    deadline = issue_in(Status.IN_PROGRESS, cast)
+    html = client_for(team["head"]).get(reverse("issues:work"), {"tab": "doing"}).content.decode()
+    assert html.index(f'id="work-{deadline.pk}"') < html.index(f'id="work-{plan.pk}"')

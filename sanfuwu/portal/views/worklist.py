@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -67,9 +68,11 @@ def _worklist_page(
     if tab not in queries:
         tab = "pending"
     qs = queries[tab].select_related("category", "region", "lead_department", "handler")
-    page, query = issue_page(
-        request, qs.prefetch_related("instructions").order_by("due_date", "registered_at", "id")
+    # What is due first is on top; a long-term plan without a deadline comes after every deadline.
+    by_deadline = qs.prefetch_related("instructions").order_by(
+        F("due_date").asc(nulls_last=True), "registered_at", "id"
     )
+    page, query = issue_page(request, by_deadline)
     tabs = [(key, label, *capped_count(queries[key]), key == tab) for key, label in WORK_TABS]
     context = {
         "page": page, "query": query, "tabs": tabs, "tab": tab, "view": view, "views": VIEWS,
