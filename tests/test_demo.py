@@ -2,11 +2,12 @@ import io
 from datetime import date
 
 import pytest
+from django.db.models import F
 
 from sanfuwu.core.demokit import demo_build
 from sanfuwu.core.logins import DEMO_LOGINS, demo_logins_text
 from sanfuwu.orgs.models import Region
-from sanfuwu.people.models import Person, Role
+from sanfuwu.people.models import Person, Role, StandIn
 from sanfuwu.people.scope import scope_of
 from sanfuwu.targets.credit_code import validate_credit_code
 from sanfuwu.targets.models import Target
@@ -36,7 +37,7 @@ def test_it_builds_a_district_of_the_required_size(demo):
     assert Region.objects.filter(kind="grid").count() == 24
     assert Target.objects.filter(kind="enterprise").count() == 269
     assert Target.objects.filter(kind="university").count() == 3
-    assert 38 <= Person.objects.count() <= 50  # a handler in every department, and the rest
+    assert 70 <= Person.objects.count() <= 90  # a head and two handlers in every department, and the rest
 
 
 def test_it_keeps_the_catalogues_names(demo):
@@ -83,6 +84,27 @@ def test_the_demo_logins_have_their_roles_and_units(demo, username, role, unit):
     assert person.unit_name == unit
 
 
+def test_every_department_with_issues_works_as_a_team_and_its_head_assigns(demo):
+    from sanfuwu.issues.models import HANDLING_STATUSES, Issue
+    from sanfuwu.orgs.models import Department
+
+    head = Person.objects.get(username="head")
+    assert head.roles == {Role.HEAD, Role.HANDLER} and head.unit_name == "建设局"
+    for department in Department.objects.filter(led_issues__isnull=False).distinct():
+        staff = Person.objects.filter(department=department)
+        assert staff.filter(role_grants__role=Role.HEAD).count() == 1, department.name
+        assert staff.filter(role_grants__role=Role.HANDLER).exclude(role_grants__role=Role.HEAD).count() >= 2
+    handling = Issue.objects.filter(status__in=HANDLING_STATUSES)
+    assert 0 < handling.filter(handler__isnull=False).count() < handling.count()
+    # The handler the head gave an issue to belongs to the department that leads it.
+    assert (
+        not Issue.objects.filter(handler__isnull=False)
+        .exclude(handler__department=F("lead_department"))
+        .exists()
+    )
+    assert StandIn.objects.filter(absent__username="handler", stand_in__username="handler2").exists()
+
+
 def test_the_visitor_is_a_grid_worker_of_xiasha(demo):
     visitor = Person.objects.get(username="visitor")
     assert visitor.roles == {Role.VISITOR}
@@ -114,6 +136,7 @@ def test_the_same_seed_gives_the_same_district(db):
     for model in (Campaign, Pairing, Visit, Policy, Indicator, ReviewMeeting):
         model.objects.all().delete()
     Target.objects.all().delete()
+    StandIn.objects.all().delete()
     Person.objects.all().delete()
     build(seed=7)
     assert snapshot()[2] == first[2]

@@ -5,7 +5,7 @@ from django.conf import settings
 from sanfuwu.people.models import Person
 
 # The demo's own logins, in the order a newcomer would try them.
-DEMO_LOGINS = ["admin", "leader", "dispatcher", "handler", "visitor", "supervisor", "evaluator"]
+DEMO_LOGINS = ["admin", "leader", "dispatcher", "handler", "head", "visitor", "supervisor", "evaluator"]
 
 
 def demo_logins_text() -> str:

@@ -102,15 +102,18 @@ SUPERVISION = {
 }
 
 
-def export_row(issue: Issue, extra: dict[str, Any], regions: RegionNames, show_raiser: bool) -> list[str]:
+def export_row(
+    issue: Issue, extra: dict[str, Any], regions: RegionNames, raiser: tuple[str, str]
+) -> list[str]:
     """`extra`: the lead department shown for a returned issue, the co-departments, the time of
-    the last return visit and the return reason, which live in other tables."""
+    the last return visit and the return reason, which live in other tables. `raiser`: the
+    raiser's name and phone as the reader may see them (masked unless the issue is theirs)."""
     lead = issue.lead_department or extra.get("returned_by")
     return [
         issue.number, issue.title, issue.description, choice_label(Source, issue.source), issue.category.name,
         choice_label(Tier, issue.tier), regions.label(issue.region), issue.target.name if issue.target else "",
         (issue.target.credit_code or "") if issue.target else "",
-        issue.raiser_name if show_raiser else "", issue.raiser_phone if show_raiser else "",
+        raiser[0], raiser[1],
         issue.visit.number if issue.visit else "", issue.registered_by.username if issue.registered_by else "",
         choice_label(Status, issue.status), moment_text(issue.registered_at), lead.name if lead else "",
         join_list(extra.get("co", [])), moment_text(issue.dispatched_at), date_text(issue.due_date),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -188,6 +188,12 @@ class Cast:
     grid_workers: dict[int, Person]
     street_dispatchers: list[Person]
     actors: dict[int, Actor]
+    heads: dict[int, Person] = field(default_factory=dict)
+    # Each department's handlers the head gives work to (the head excluded).
+    teams: dict[int, list[Person]] = field(default_factory=dict)
+    # Who gets which issue is drawn apart from the stories' own randomness, so the stories stay
+    # the same whether or not a department has a head who assigns.
+    assign_rng: random.Random = field(default_factory=lambda: random.Random(12))
 
     def street_dispatchers_of(self, region: Region) -> list[Person]:
         return [p for p in self.street_dispatchers if self.actors[p.pk].scope.covers(region)]
@@ -202,7 +208,13 @@ def _cast() -> Cast:
     def with_role(role: str) -> list[Person]:
         return [p for p in people if role in p.roles]
 
-    handlers = {p.department_id: p for p in with_role(Role.HANDLER) if p.department_id}
+    # The first handler of a department (by id) plays its stories; reversed, the first wins.
+    handlers = {p.department_id: p for p in reversed(with_role(Role.HANDLER)) if p.department_id}
+    heads = {p.department_id: p for p in reversed(with_role(Role.HEAD)) if p.department_id}
+    teams: dict[int, list[Person]] = defaultdict(list)
+    for p in with_role(Role.HANDLER):
+        if p.department_id and Role.HEAD not in p.roles:
+            teams[p.department_id].append(p)
     grid_workers = {p.region_id: p for p in with_role(Role.VISITOR) if p.region_id}
     district_dispatchers = [
         p for p in with_role(Role.DISPATCHER) if p.region and p.region.kind == RegionKind.DISTRICT
@@ -211,7 +223,7 @@ def _cast() -> Cast:
         dispatcher=district_dispatchers[0], admin=with_role(Role.ADMIN)[0], leaders=with_role(Role.LEADER),
         supervisors=with_role(Role.SUPERVISOR), handlers=handlers, grid_workers=grid_workers,
         street_dispatchers=[p for p in with_role(Role.DISPATCHER) if p not in district_dispatchers],
-        actors={p.pk: Actor.of(p) for p in people},
+        actors={p.pk: Actor.of(p) for p in people}, heads=heads, teams=dict(teams),
     )  # fmt: skip
 
 
@@ -295,6 +307,7 @@ def _play(rng: random.Random, cal: Calendar, cast: Cast, now: datetime, register
         if not a.is_lead and a.state == "pending" and a.department_id in cast.handlers:
             sim.act(cal.next_work_moment(rng, at, 12), Action.ACCEPT, cast.handlers[a.department_id])
     at = accepted
+    handler = _assign(sim, cal, cast, lead, accepted, handler)
     if rng.random() < 0.03:
         leader, text = rng.choice(cast.leaders), rng.choice(INSTRUCTIONS)
         sim.act(cal.next_work_moment(rng, at, 30), Action.INSTRUCT, leader, text=text)
@@ -363,6 +376,26 @@ def _play(rng: random.Random, cal: Calendar, cast: Cast, now: datetime, register
         return sim
     _answer_and_close(sim, rng, cal, cast, done, resolution, handler=handler)
     return sim
+
+
+def _assign(
+    sim: Sim, cal: Calendar, cast: Cast, lead: Department, accepted: datetime, handler: Person
+) -> Person:
+    """The head gives most signed-for issues to one of the department's handlers, and now and
+    then gives one to another; the rest stay with whoever signed for them. Returns who handles it."""
+    rng, head, team = cast.assign_rng, cast.heads.get(lead.pk), cast.teams.get(lead.pk, [])
+    if head is None or len(team) < 2 or rng.random() >= 0.7:
+        return handler
+    chosen = rng.choice(team)
+    if sim.act(cal.next_work_moment(rng, accepted, 3), Action.ASSIGN_HANDLER, head, handler=chosen) is None:
+        return handler
+    if rng.random() < 0.1:
+        other = next(p for p in team if p.pk != chosen.pk)
+        moved = sim.act(cal.next_work_moment(rng, sim.last, 16), Action.ASSIGN_HANDLER, head, handler=other,
+                        note="原经办人外出学习，改由其办理。")  # fmt: skip
+        if moved is not None:
+            return other
+    return chosen
 
 
 def _dispatch(sim: Sim, rng: random.Random, cal: Calendar, cast: Cast, at: datetime, lead: Department, tier: str,

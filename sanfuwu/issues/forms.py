@@ -7,13 +7,18 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from sanfuwu.core.forms import StyledForm
 from sanfuwu.issues.aftercare import SPOT_RATINGS
+from sanfuwu.issues.attachments import attachment_check
 from sanfuwu.issues.models import Issue, Rating, SupervisionLevel, Tier
 from sanfuwu.issues.responses import feedback_suggestion
 from sanfuwu.orgs.models import Department
+from sanfuwu.people.models import Person
+from sanfuwu.people.selectors import department_handlers
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -101,10 +106,74 @@ class LongTermForm(ActionForm):
         return rows
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """One or more files in one field: each is checked as a single file would be."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(EvidenceField, self).clean(f, initial) for f in files]
+
+
+MAX_EVIDENCE_FILES = 9
+
+
 class ResolveForm(ActionForm):
     resolution = forms.CharField(
         label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
+    evidence = EvidenceField(
+        label=_("佐证材料"),
+        help_text=_("现场照片或办结文件，可选多个：JPG、PNG、PDF、Word、Excel，每个不超过 10 MB"),
+        error_messages={
+            "required": _("请上传办结的佐证材料（现场照片或相关文件），至少一个。"),
+            "empty": _("文件是空的。"),
+            "invalid": _("没有收到文件，请重新选择。"),
+        },
+    )
+
+    def __init__(self, *args: Any, issue: Issue, **kwargs: Any) -> None:
+        super().__init__(*args, issue=issue, **kwargs)
+        self.fields["evidence"].widget.attrs["accept"] = ".jpg,.jpeg,.png,.pdf,.docx,.xlsx"
+
+    def clean_evidence(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data["evidence"]
+        if len(files) > MAX_EVIDENCE_FILES:
+            raise forms.ValidationError(_("佐证材料一次最多上传 %(n)s 个文件。") % {"n": MAX_EVIDENCE_FILES})
+        problems = []
+        for upload in files:
+            try:
+                attachment_check(upload)
+            except ValidationError as exc:
+                problems.append(
+                    _("%(name)s：%(why)s") % {"name": upload.name, "why": "；".join(exc.messages)}
+                )
+        if problems:
+            raise forms.ValidationError(problems)
+        return files
+
+
+class AssignHandlerForm(ActionForm):
+    """分派 / 改派: the head picks one of the lead department's handlers."""
+
+    handler = forms.ModelChoiceField(
+        label=_("经办人"), queryset=Person.objects.none(), empty_label=_("请选择经办人"),
+        error_messages={"required": _("请选择经办人。"), "invalid_choice": _("请选择本部门在岗的经办人。")},
+    )  # fmt: skip
+    note = forms.CharField(label=_("分派说明"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, issue: Issue, **kwargs: Any) -> None:
+        super().__init__(*args, issue=issue, **kwargs)
+        field = self.fields["handler"]
+        field.queryset = department_handlers(issue.lead_department_id)  # type: ignore[attr-defined]
+        field.initial = issue.handler_id
 
 
 class FeedbackForm(ActionForm):
@@ -173,7 +242,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "refuse_extension": DecisionForm, "make_long_term": LongTermForm, "resolve": ResolveForm,
     "feedback": FeedbackForm, "rate": RateForm, "close": CloseForm, "void": VoidForm,
     "supervise": SuperviseForm, "instruct": InstructForm, "check_item": CheckItemForm,
-    "complete_milestone": MilestoneForm,
+    "complete_milestone": MilestoneForm, "assign_handler": AssignHandlerForm,
 }  # fmt: skip
 
 

@@ -10,7 +10,7 @@ the issue's version), and the ledger import and the demo write whole histories i
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -19,6 +19,7 @@ from django.db import models
 from sanfuwu.core.bulk import objects_insert, rows_insert
 from sanfuwu.issues.models import (
     Assignment,
+    Attachment,
     ChecklistItem,
     ExtensionRequest,
     Instruction,
@@ -26,11 +27,11 @@ from sanfuwu.issues.models import (
     IssueEvent,
     Milestone,
 )
-from sanfuwu.issues.notes import SystemNote
-from sanfuwu.issues.rules import Actor, Refusal, rule_refusal
+from sanfuwu.issues.notes import SystemNote, note_value
+from sanfuwu.issues.rules import Actor, Refusal, acting_for, rule_refusal
 from sanfuwu.workdays.calendar import add_workdays
 
-Row = Assignment | ExtensionRequest | Milestone | Instruction | ChecklistItem
+Row = Assignment | ExtensionRequest | Milestone | Instruction | ChecklistItem | Attachment
 
 
 class WorkflowError(Exception):
@@ -112,6 +113,8 @@ class History:
         self.milestones = list(milestones)
         self.instructions = list(instructions)
         self.checklist = list(checklist)
+        # Only the files a step adds (a resolve's evidence); the issue's earlier files stay unread.
+        self.attachments: list[Attachment] = []
         self.calendar: Calendar = calendar or Workdays()
         self.events: list[EventRow] = []
         self.added: list[Row] = []
@@ -142,6 +145,18 @@ class History:
         if refusal is not None:
             raise NotAllowed(refusal)
         change = STEPS[action](self, actor, at, payload or {})
+        absent_id = acting_for(self, action, actor)
+        if absent_id is not None:
+            # A stand-in acts in their own name, for the handler away: "代 张三".
+            handler = self.issue.handler
+            name = handler.name if handler else str(absent_id)
+            note = change.note or remark
+            on_behalf = (
+                SystemNote("on_behalf_note", {"note": note_value(note), "name": name})
+                if note
+                else SystemNote("on_behalf", {"name": name})
+            )
+            change = replace(change, note=on_behalf)
         self._record(action, actor, at, change, remark)
         return change
 
@@ -171,14 +186,16 @@ class History:
     def _rows_of(self, row: Row) -> list[Any]:
         lists: dict[type[models.Model], list[Any]] = {
             Assignment: self.assignments, ExtensionRequest: self.extensions, Milestone: self.milestones,
-            Instruction: self.instructions, ChecklistItem: self.checklist,
+            Instruction: self.instructions, ChecklistItem: self.checklist, Attachment: self.attachments,
         }  # fmt: skip
         return lists[type(row)]
 
 
 def history_load(issue_id: int) -> History:
     """An issue as it stands in the database, with the rows its next step may read or change."""
-    issue = Issue.objects.select_related("lead_department", "category", "region", "target").get(pk=issue_id)
+    issue = Issue.objects.select_related("lead_department", "category", "region", "target", "handler").get(
+        pk=issue_id
+    )
     return History(
         issue,
         assignments=Assignment.objects.filter(issue_id=issue_id).order_by("dispatched_at", "id"),
@@ -197,6 +214,7 @@ ROW_KINDS: tuple[type[models.Model], ...] = (
     Milestone,
     Instruction,
     ChecklistItem,
+    Attachment,
 )
 
 

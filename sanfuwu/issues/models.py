@@ -58,6 +58,7 @@ class Action(models.TextChoices):
     SUPERVISE = "supervise", _("挂牌督办")
     INSTRUCT = "instruct", _("批示")
     CHECK_ITEM = "check_item", _("完成清单事项")
+    ASSIGN_HANDLER = "assign_handler", _("分派经办人")
 
 
 # Status groups, named once: the workflow's rules, the lists, the home page, the dashboard, the
@@ -154,6 +155,16 @@ class Issue(models.Model):
         on_delete=models.PROTECT,
         related_name="led_issues",
     )
+    # 经办人: the lead department's handler the head gave the issue to; none until then, and none
+    # again once it leaves the department (a return, a new dispatch).
+    handler = models.ForeignKey(
+        Person,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_issues",
+    )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.REGISTERED)
     version = models.PositiveIntegerField(_("版本"), default=1)
     due_date = models.DateField(_("办理期限"), null=True, blank=True, help_text=_("该日结束前办结"))
@@ -199,6 +210,8 @@ class Issue(models.Model):
             models.Index(fields=["status", "registered_at"], name="issue_status_registered"),
             # Department worklists, sorted by deadline.
             models.Index(fields=["lead_department", "status", "due_date"], name="issue_lead_status_due"),
+            # A handler's own worklist (我的).
+            models.Index(fields=["handler", "status", "due_date"], name="issue_handler_status_due"),
             # Region-scoped lists and the rankings per period.
             models.Index(fields=["region", "registered_at"], name="issue_region_registered"),
             models.Index(fields=["region", "status", "due_date"], name="issue_region_status_due"),

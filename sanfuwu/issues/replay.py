@@ -13,8 +13,9 @@ DEFAULTS: dict[str, Any] = {
     "status": "", "tier": "", "lead_department": None, "due_date": None, "supervised": False,
     "supervision_level": "", "reopen_count": 0, "extension_count": 0, "long_term_plan": "",
     "resolution": "", "feedback": "", "rating": "", "void_reason": "", "dispatched_at": None,
-    "accepted_at": None, "resolved_at": None, "closed_at": None,
+    "accepted_at": None, "resolved_at": None, "closed_at": None, "handler": None,
 }  # fmt: skip
+FOREIGN_KEYS = frozenset({"lead_department", "handler"})
 
 
 def issue_replay(events: Iterable[IssueEvent]) -> dict[str, Any]:
@@ -27,6 +28,6 @@ def issue_replay(events: Iterable[IssueEvent]) -> dict[str, Any]:
 
 def issue_state(issue: Issue) -> dict[str, Any]:
     return {
-        field: jsonable(getattr(issue, "lead_department_id" if field == "lead_department" else field))
+        field: jsonable(getattr(issue, f"{field}_id" if field in FOREIGN_KEYS else field))
         for field in DEFAULTS
     }

@@ -29,6 +29,7 @@ from sanfuwu.issues.models import (
 from sanfuwu.people.models import Person, Role
 from sanfuwu.people.roles import REGISTRARS
 from sanfuwu.people.scope import Scope, scope_of
+from sanfuwu.people.selectors import absent_ids_covered_by
 
 if TYPE_CHECKING:
     from sanfuwu.issues.history import History
@@ -55,11 +56,14 @@ class Actor:
     roles: frozenset[str]
     department_id: int | None
     scope: Scope
+    # Whom this person stands in for today (代理): they may act on those people's issues.
+    covering: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, person: Person) -> Actor:
         roles = (person.roles | {Role.ADMIN}) if person.is_superuser else person.roles
-        return cls(person, frozenset(roles), person.department_id, scope_of(person))
+        covering = absent_ids_covered_by(person)
+        return cls(person, frozenset(roles), person.department_id, scope_of(person), covering)
 
     def standing_in(self, *, role: str, department_id: int | None = None) -> Actor:
         """This person recording what a unit did (a ledger's history): the rules are those of
@@ -100,19 +104,28 @@ RULES: dict[str, Rule] = {
     Action.REGISTER: Rule(frozenset({NEW}), (Grant(REGISTRARS, Relation.TERRITORY),)),
     Action.DISPATCH: Rule(AWAITING_DISPATCH_STATUSES, (_grant(Relation.TERRITORY, Role.DISPATCHER),)),
     Action.ACCEPT: Rule(
-        frozenset({Status.ASSIGNED, Status.IN_PROGRESS}), (_grant(Relation.HANDED_OVER, Role.HANDLER),)
+        frozenset({Status.ASSIGNED, Status.IN_PROGRESS}),
+        (_grant(Relation.HANDED_OVER, Role.HANDLER, Role.HEAD),),
     ),
-    Action.RETURN: Rule(frozenset({Status.ASSIGNED}), (_grant(Relation.LEAD_UNSIGNED, Role.HANDLER),)),
-    Action.REQUEST_EXTENSION: Rule(frozenset({Status.IN_PROGRESS}), (_grant(Relation.LEAD, Role.HANDLER),)),
+    Action.RETURN: Rule(
+        frozenset({Status.ASSIGNED}), (_grant(Relation.LEAD_UNSIGNED, Role.HANDLER, Role.HEAD),)
+    ),
+    Action.REQUEST_EXTENSION: Rule(
+        frozenset({Status.IN_PROGRESS}), (_grant(Relation.LEAD, Role.HANDLER, Role.HEAD),)
+    ),
     Action.APPROVE_EXTENSION: Rule(
         frozenset({Status.IN_PROGRESS}), (_grant(Relation.TERRITORY, Role.DISPATCHER),)
     ),
     Action.REFUSE_EXTENSION: Rule(
         frozenset({Status.IN_PROGRESS}), (_grant(Relation.TERRITORY, Role.DISPATCHER),)
     ),
-    Action.MAKE_LONG_TERM: Rule(frozenset({Status.IN_PROGRESS}), (_grant(Relation.LEAD, Role.HANDLER),)),
-    Action.COMPLETE_MILESTONE: Rule(frozenset({Status.LONG_TERM}), (_grant(Relation.LEAD, Role.HANDLER),)),
-    Action.RESOLVE: Rule(HANDLING_STATUSES, (_grant(Relation.LEAD, Role.HANDLER),)),
+    Action.MAKE_LONG_TERM: Rule(
+        frozenset({Status.IN_PROGRESS}), (_grant(Relation.LEAD, Role.HANDLER, Role.HEAD),)
+    ),
+    Action.COMPLETE_MILESTONE: Rule(
+        frozenset({Status.LONG_TERM}), (_grant(Relation.LEAD, Role.HANDLER, Role.HEAD),)
+    ),
+    Action.RESOLVE: Rule(HANDLING_STATUSES, (_grant(Relation.LEAD, Role.HANDLER, Role.HEAD),)),
     # A grid worker who solved a problem on the spot and told the raiser there answers, records
     # the rating and closes it as they register it; everything else after 办结 is the dispatcher's.
     Action.FEEDBACK: Rule(
@@ -134,8 +147,10 @@ RULES: dict[str, Rule] = {
     Action.INSTRUCT: Rule(OPEN_STATUSES | {Status.RESOLVED}, (_grant(Relation.TERRITORY, Role.LEADER),)),
     Action.CHECK_ITEM: Rule(
         HANDLING_STATUSES | {Status.RESOLVED},
-        (_grant(Relation.LEAD, Role.HANDLER), _grant(Relation.TERRITORY, Role.DISPATCHER)),
+        (_grant(Relation.LEAD, Role.HANDLER, Role.HEAD), _grant(Relation.TERRITORY, Role.DISPATCHER)),
     ),
+    # The head (负责人) gives a signed-for issue of the department to one of its handlers, or to another.
+    Action.ASSIGN_HANDLER: Rule(HANDLING_STATUSES, (_grant(Relation.LEAD, Role.HEAD),)),
 }
 
 
@@ -164,9 +179,36 @@ def _handed_over(h: History, actor: Actor, action: str) -> str | None:
 
 
 def _lead(h: History, actor: Actor, action: str) -> str | None:
-    if _in_lead(h, actor):
+    if not _in_lead(h, actor):
+        return _("只有主办部门可以%(action)s。") % {"action": Action(action).label}
+    if _handles(h, actor):
         return None
-    return _("只有主办部门可以%(action)s。") % {"action": Action(action).label}
+    name = h.issue.handler.name if h.issue.handler else ""
+    return _("该问题已分派给 %(name)s，由其本人、代理人或部门负责人办理。") % {"name": name}
+
+
+def _handles(h: History, actor: Actor) -> bool:
+    """Before the head assigns it, anyone of the lead department may handle an issue; after, its
+    handler, the head, and whoever stands in for the handler while they are away."""
+    handler_id = h.issue.handler_id
+    if handler_id is None or Role.HEAD in actor.roles:
+        return True
+    return actor.person is not None and (actor.person.pk == handler_id or handler_id in actor.covering)
+
+
+def acting_for(h: History, action: str, actor: Actor) -> int | None:
+    """The absent handler a stand-in acts for (the event says "代 张三"), or None when the actor
+    acts in their own right."""
+    handler_id = h.issue.handler_id
+    if handler_id is None or actor.person is None or handler_id not in actor.covering:
+        return None
+    if actor.person.pk == handler_id or Role.HEAD in actor.roles:
+        return None
+    rule = RULES.get(action)
+    leads = rule is not None and any(
+        g.relation == Relation.LEAD and actor.roles & g.roles for g in rule.grants
+    )
+    return handler_id if leads and _in_lead(h, actor) else None
 
 
 def _lead_unsigned(h: History, actor: Actor, action: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Q, QuerySet
@@ -17,19 +18,21 @@ from sanfuwu.issues.models import (
     AssignmentState,
     Issue,
     IssueEvent,
+    Status,
     overdue_q,
     supervised_open_q,
 )
 from sanfuwu.orgs.models import Department
-from sanfuwu.people.models import Person
-from sanfuwu.people.roles import RAISER_READERS
+from sanfuwu.people.models import Person, Role
+from sanfuwu.people.roles import DEPARTMENT_STAFF, RAISER_CALLERS
 from sanfuwu.people.scope import scope_of
+from sanfuwu.people.selectors import absent_ids_covered_by
 
 
 def issues_visible_to(person: Person) -> QuerySet[Issue]:
     """A person sees the issues of their own region's subtree and those dispatched to their
     department (as lead or co-department, now or before); leaders and admins see everything."""
-    qs = Issue.objects.select_related("category", "region", "lead_department", "target")
+    qs = Issue.objects.select_related("category", "region", "lead_department", "target", "handler")
     scope = scope_of(person)
     if scope.everything:
         return qs
@@ -41,11 +44,65 @@ def issues_visible_to(person: Person) -> QuerySet[Issue]:
     return qs.filter(visible)
 
 
+@dataclass(frozen=True)
+class RaiserContact:
+    """The raiser's name and phone as one reader may see them: in full, or masked (张**, 138****1234)."""
+
+    name: str
+    phone: str
+    full: bool
+
+
+def mask_name(name: str) -> str:
+    name = name.strip()
+    return f"{name[0]}**" if name else ""
+
+
+def mask_phone(phone: str) -> str:
+    """138****1234, 057****1234: enough to recognise a number already known, not to dial it."""
+    phone = phone.strip()
+    if not phone:
+        return ""
+    if len(phone) < 8:
+        return "****"
+    return f"{phone[:3]}****{phone[-4:]}"
+
+
+def raiser_contact_for(person: Person) -> Callable[[Issue], RaiserContact]:
+    """How `person` sees the raiser's name and phone on each issue they may see: the one masking rule
+    of every page and export. In full only for whoever must talk to the raiser — the person who
+    registered the issue; the lead department's handler whose issue it is (any of its handlers
+    before the head assigns it), its head, and the handler's stand-in while they are away; and a
+    dispatcher of the territory while the resolved issue waits for the answer and the return
+    visit. Everyone else sees them masked."""
+    department_id = person.department_id if person.has_role(*DEPARTMENT_STAFF) else None
+    is_head = department_id is not None and person.has_role(Role.HEAD)
+    covering = absent_ids_covered_by(person) if department_id is not None else frozenset()
+    caller_scope = scope_of(person) if person.has_role(*RAISER_CALLERS) else None
+
+    def full(issue: Issue) -> bool:
+        if person.pk is not None and issue.registered_by_id == person.pk:
+            return True
+        if department_id is not None and issue.lead_department_id == department_id:
+            handler_id = issue.handler_id
+            if is_head or handler_id is None or handler_id == person.pk or handler_id in covering:
+                return True
+        return (
+            caller_scope is not None and issue.status == Status.RESOLVED and caller_scope.covers(issue.region)
+        )
+
+    def contact(issue: Issue) -> RaiserContact:
+        if full(issue):
+            return RaiserContact(issue.raiser_name, issue.raiser_phone, True)
+        return RaiserContact(mask_name(issue.raiser_name), mask_phone(issue.raiser_phone), False)
+
+    return contact
+
+
 def raiser_visible_to(person: Person) -> Callable[[Issue], bool]:
-    """Whose name and phone a person may read: coordinators and leaders all, others those they registered."""
-    if person.is_superuser or person.has_role(*RAISER_READERS):
-        return lambda issue: True
-    return lambda issue: issue.registered_by_id == person.pk
+    """Whether `person` reads the raiser's contact in full (raiser_contact_for decides)."""
+    contact = raiser_contact_for(person)
+    return lambda issue: contact(issue).full
 
 
 def issue_get_for(person: Person, pk: int) -> Issue:
@@ -70,13 +127,24 @@ def issue_triage_queue(person: Person) -> QuerySet[Issue]:
     return issues_visible_to(person).filter(status__in=AWAITING_DISPATCH_STATUSES)
 
 
-def issue_worklists(department: Department) -> dict[str, QuerySet[Issue]]:
+def issue_worklists(
+    department: Department, *, handled_by: Person | None = None
+) -> dict[str, QuerySet[Issue]]:
     """A department's worklist tabs: 待签收, 办理中, 即将到期 (within three days), 已超期, 督办.
     A department leads an issue only while it is dispatched (a return clears the lead), so the
-    supervised-and-open group, narrowed to its lead, is what it has on the board."""
+    supervised-and-open group, narrowed to its lead, is what it has on the board.
+
+    With `handled_by` (the 我的 view), the tabs hold what that person is to handle by the rules:
+    the issues assigned to them or to someone they stand in for today, and those not assigned to
+    anyone yet, which any handler of the department may take (shown as 未分派). An issue the head
+    gave a colleague is not theirs. 待签收 stays the department's: nobody is assigned an issue
+    before it is signed for."""
     today = timezone.localdate()
     mine = Assignment.objects.filter(department=department)
     led = Issue.objects.filter(lead_department=department)
+    if handled_by is not None:
+        mine_ids = {handled_by.pk, *absent_ids_covered_by(handled_by)}
+        led = led.filter(Q(handler__isnull=True) | Q(handler_id__in=mine_ids))
     pending = Issue.objects.filter(pk__in=mine.filter(state=AssignmentState.PENDING).values("issue_id"))
     return {
         "pending": pending,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,11 +22,13 @@ from django.utils.translation import gettext as _
 # Messages a step only needs when it refuses: translated then, not on every step taken.
 from django.utils.translation import gettext_lazy as _lazy
 
+from sanfuwu.issues.attachments import attachment_check
 from sanfuwu.issues.history import Change, History
 from sanfuwu.issues.models import (
     Action,
     Assignment,
     AssignmentState,
+    Attachment,
     ChecklistItem,
     ChecklistTemplateItem,
     Decision,
@@ -41,6 +44,7 @@ from sanfuwu.issues.models import (
 from sanfuwu.issues.notes import SystemNote, clause, sentence
 from sanfuwu.issues.rules import Actor
 from sanfuwu.orgs.models import Department
+from sanfuwu.people.models import Person
 from sanfuwu.workdays.calendar import UnknownYearError
 
 MAX_WORKDAYS = {Tier.IMMEDIATE: 5, Tier.DEADLINE: 60}
@@ -169,6 +173,8 @@ def dispatch(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
         "dispatched_at": at,
         "accepted_at": None,
     }
+    if h.issue.handler_id is not None:  # a new hand-over starts without the old department's handler
+        fields["handler"] = None
     typed = sentence(_optional(p, "note"))
     note = (
         SystemNote("dispatch_co", {"lead": lead.name, "co": "、".join(d.name for d in co), "note": typed})
@@ -200,7 +206,10 @@ def return_issue(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     withdrawn = tuple(
         (a, {"state": AssignmentState.WITHDRAWN}) for a in h.assignments if a.state in LIVE and a not in mine
     )
-    return Change(Status.RETURNED, {"lead_department": None}, note=reason, update=returned + withdrawn)
+    fields: dict[str, Any] = {"lead_department": None}
+    if h.issue.handler_id is not None:
+        fields["handler"] = None
+    return Change(Status.RETURNED, fields, note=reason, update=returned + withdrawn)
 
 
 @step(Action.REQUEST_EXTENSION)
@@ -281,8 +290,34 @@ def complete_milestone(h: History, actor: Actor, at: datetime, p: Payload) -> Ch
 
 @step(Action.RESOLVE)
 def resolve(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
+    """The department's result, with the files that show it (`evidence`: uploaded photos and
+    documents, checked by their content), kept as the issue's attachments of this step. A live
+    resolve requires them at its form; a ledger or the demo has none to give."""
     result = _text(p, "resolution", _lazy("请填写办理结果。"))
-    return Change(Status.RESOLVED, {"resolution": result, "resolved_at": at}, note=result)
+    files = list(p.get("evidence") or [])
+    rows = []
+    for upload in files:
+        try:
+            content_type = attachment_check(upload)
+        except ValidationError as exc:
+            raise ValidationError(
+                {"evidence": _("%(name)s：%(why)s") % {"name": upload.name, "why": "；".join(exc.messages)}}
+            ) from None
+        rows.append(
+            Attachment(
+                file=upload,
+                name=PurePath(upload.name or "file").name[:200],
+                content_type=content_type,
+                size=upload.size or 0,
+                uploaded_by=actor.person,
+                uploaded_at=at,
+                event_seq=h.issue.version + 1,
+            )
+        )
+    note: str | SystemNote = result
+    if rows:
+        note = SystemNote("resolve_evidence", {"note": result, "names": "、".join(r.name for r in rows)})
+    return Change(Status.RESOLVED, {"resolution": result, "resolved_at": at}, note=note, add=tuple(rows))
 
 
 @step(Action.FEEDBACK)
@@ -391,6 +426,29 @@ def check_item(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
     if item is None:
         raise ValidationError({"item_id": _("该清单事项不存在或已完成。")})
     return Change(h.issue.status, note=item.label, update=((item, {"done_by": actor.person, "done_at": at}),))
+
+
+@step(Action.ASSIGN_HANDLER)
+def assign_handler(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
+    """分派 / 改派: the head gives the issue to one of the lead department's handlers."""
+    handler = p.get("handler")
+    if (
+        not isinstance(handler, Person)
+        or not handler.is_active
+        or handler.department_id is None
+        or handler.department_id != h.issue.lead_department_id
+    ):
+        raise ValidationError({"handler": _("请选择本部门在岗的经办人。")})
+    if handler.pk == h.issue.handler_id:
+        raise ValidationError({"handler": _("该问题已由 %(name)s 经办，无需改派。") % {"name": handler.name}})
+    key = "assign" if h.issue.handler_id is None else "reassign"
+    remark = _optional(p, "note")
+    note = (
+        SystemNote(key + "_note", {"name": handler.name, "note": remark})
+        if remark
+        else SystemNote(key, {"name": handler.name})
+    )
+    return Change(h.issue.status, {"handler": handler}, note=note)
 
 
 def _chosen(rows: list[Any], p: Payload, id_name: str, object_name: str) -> Any:

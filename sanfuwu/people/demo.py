@@ -1,8 +1,10 @@
-"""About forty demo people across every role and unit, with the seven well-known logins."""
+"""About eighty demo people across every role and unit, with the well-known logins; every
+department has a head and two handlers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -10,7 +12,7 @@ from django.contrib.auth.hashers import make_password
 from sanfuwu.core.demo_names import mobile, unique_person_names
 from sanfuwu.core.demokit import DemoContext
 from sanfuwu.orgs.models import Department, Region, RegionKind
-from sanfuwu.people.models import Person, Role
+from sanfuwu.people.models import Person, Role, StandIn
 from sanfuwu.people.services import person_set_roles
 
 TOP_PINYIN = {"下沙街道": "xiasha", "白杨街道": "baiyang", "河庄街道": "hezhuang", "医药港小镇": "yiyaogang"}
@@ -27,6 +29,7 @@ class Seat:
     title: str
     region: Region | None = None
     department: Department | None = None
+    also: tuple[str, ...] = ()  # further roles: a department's head also handles
 
 
 def _seats(district: Region) -> list[Seat]:
@@ -69,6 +72,15 @@ def _seats(district: Region) -> list[Seat]:
     for code in MORE_HANDLER_DEPARTMENTS:
         dept = depts[code]
         seats.append(Seat(f"handler_{code}", Role.HANDLER, f"{dept.name}承办人", department=dept))
+    # Every department works as a team: a head (负责人) who assigns the signed-for issues, and a
+    # second handler beside the first. Added last, so the first handler keeps playing the stories.
+    for code in ["jianshe", *HANDLER_DEPARTMENTS, *MORE_HANDLER_DEPARTMENTS]:
+        dept = depts[code]
+        suffix = "" if code == "jianshe" else f"_{code}"
+        seats.append(
+            Seat(f"head{suffix}", Role.HEAD, f"{dept.name}负责人", department=dept, also=(Role.HANDLER,))
+        )
+        seats.append(Seat(f"handler2{suffix}", Role.HANDLER, f"{dept.name}经办人", department=dept))
     return seats
 
 
@@ -91,5 +103,20 @@ def build(ctx: DemoContext) -> None:
                 "is_active": True,
             },
         )
-        person_set_roles(person=person, roles=[seat.role])
+        person_set_roles(person=person, roles=[seat.role, *seat.also])
+    _stand_in(ctx)
     ctx.say(f"  人员：{len(seats)} 人")
+
+
+def _stand_in(ctx: DemoContext) -> None:
+    """One stand-in running this week: 建设局's well-known handler is away and its second handler
+    covers for them (AB角), so their issues show under handler2's 我的 marked 代."""
+    away = Person.objects.filter(username="handler").first()
+    cover = Person.objects.filter(username="handler2").first()
+    head = Person.objects.filter(username="head").first()
+    if away is None or cover is None or head is None or StandIn.objects.filter(absent=away).exists():
+        return
+    StandIn.objects.create(
+        absent=away, stand_in=cover, set_by=head,
+        starts_on=ctx.today - timedelta(days=1), ends_on=ctx.today + timedelta(days=6),
+    )  # fmt: skip

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from datetime import date
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sanfuwu.orgs.models import Department, Region
@@ -17,6 +19,9 @@ class Role(models.TextChoices):
     LEADER = "leader", _("领导")
     DISPATCHER = "dispatcher", _("调度员")
     HANDLER = "handler", _("承办人")
+    # 科室负责人 / 部门负责人: assigns the department's signed-for issues to its handlers. After
+    # HANDLER, so a head who also handles (the usual case) starts the day on the handler's home.
+    HEAD = "head", _("部门负责人")
     VISITOR = "visitor", _("走访干部")
     SUPERVISOR = "supervisor", _("督查员")
     EVALUATOR = "evaluator", _("评分员")
@@ -108,3 +113,37 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return self.get_role_display()
+
+
+class StandIn(models.Model):
+    """代理 (AB角): while `absent` is away, from `starts_on` to `ends_on` (both days included),
+    `stand_in` sees and takes the items assigned to them. Never deleted: ended early, it is
+    cancelled, so who could act for whom stays on record."""
+
+    absent = models.ForeignKey(
+        Person, verbose_name=_("外出人员"), on_delete=models.PROTECT, related_name="stand_ins"
+    )
+    stand_in = models.ForeignKey(
+        Person, verbose_name=_("代理人"), on_delete=models.PROTECT, related_name="standing_in_for"
+    )
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    set_by = models.ForeignKey(Person, verbose_name=_("设置人"), on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(_("设置时间"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("代理设置")
+        verbose_name_plural = _("代理设置")
+        ordering = ["starts_on", "id"]
+        indexes = [models.Index(fields=["stand_in", "ends_on"], name="standin_standin_ends")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="standin_period_ordered"),
+            models.CheckConstraint(condition=~Q(absent=F("stand_in")), name="standin_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stand_in} 代 {self.absent} {self.starts_on}—{self.ends_on}"
+
+    def covers(self, day: date) -> bool:
+        return self.cancelled_at is None and self.starts_on <= day <= self.ends_on

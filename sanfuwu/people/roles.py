@@ -18,9 +18,14 @@ DISTRICT_WIDE = frozenset({Role.ADMIN, Role.LEADER})
 # Register issues: the grid worker on a visit, the dispatcher on the phone, the administrator.
 REGISTRARS = frozenset({Role.VISITOR, Role.DISPATCHER, Role.ADMIN})
 
-# Read the raiser's name and phone on every issue they see, since they call raisers back; anyone
-# else reads them only on the issues they registered themselves.
-RAISER_READERS = frozenset({Role.ADMIN, Role.DISPATCHER, Role.LEADER})
+# A department's staff: they sign for, handle and resolve its issues, open its worklist and may
+# stand in for one another (代理). A head (负责人) handles too, and besides assigns the work.
+DEPARTMENT_STAFF = frozenset({Role.HANDLER, Role.HEAD})
+
+# Call raisers back for the answer and the return visit (答复、回访): they read the raiser's name
+# and phone in full while an issue in their territory waits for those calls (it is resolved);
+# otherwise, like everyone but the department handling it and its registrar, they read them masked.
+RAISER_CALLERS = frozenset({Role.DISPATCHER})
 
 # See on the home page how many staff work within their reach: those who direct people.
 HEADCOUNT_READERS = frozenset({Role.ADMIN, Role.LEADER, Role.DISPATCHER})
@@ -56,7 +61,9 @@ IMPORTERS = frozenset({Role.ADMIN, Role.DISPATCHER})
 PEOPLE_IMPORTERS = frozenset({Role.ADMIN})
 
 # Open the dashboard (数据驾驶舱): those who steer the race, and a department's handlers for its part.
-DASHBOARD_READERS = frozenset({Role.LEADER, Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER, Role.HANDLER})
+DASHBOARD_READERS = frozenset(
+    {Role.LEADER, Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER, Role.HANDLER, Role.HEAD}
+)
 
 # Download a territory's bulletin (通报), the report that goes up and around.
 BULLETIN_READERS = frozenset({Role.LEADER, Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER})

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanfuwu.orgs.models import Department, Region
-from sanfuwu.people.models import Person, Role, RoleGrant
-from sanfuwu.people.roles import DISTRICT_WIDE
+from sanfuwu.people.models import Person, Role, RoleGrant, StandIn
+from sanfuwu.people.roles import DEPARTMENT_STAFF, DISTRICT_WIDE
 from sanfuwu.people.scope import scope_of
 
 
@@ -73,3 +75,55 @@ def person_save(
     person.save()
     person_set_roles(person=person, roles=roles)
     return person, created
+
+
+@transaction.atomic
+def stand_in_set(
+    *, actor: Person, absent: Person, stand_in: Person, starts_on: date, ends_on: date
+) -> StandIn:
+    """代理 (AB角): `stand_in` takes `absent`'s items from `starts_on` to `ends_on`. Set by the
+    department's head, or by the absent person themself; both people are staff of the same
+    department, and one person has one stand-in at a time."""
+    errors: dict[str, str] = {}
+    department_id = absent.department_id
+    may_set = actor.pk == absent.pk or (actor.department_id == department_id and actor.has_role(Role.HEAD))
+    if department_id is None or not absent.has_role(*DEPARTMENT_STAFF) or not may_set:
+        errors["absent"] = _("只能为本部门的经办人设置代理，且须由部门负责人或本人设置。")
+    if stand_in.pk == absent.pk:
+        errors["stand_in"] = _("代理人不能是外出人员本人。")
+    elif (
+        stand_in.department_id != department_id
+        or not stand_in.is_active
+        or not stand_in.has_role(*DEPARTMENT_STAFF)
+    ):
+        errors["stand_in"] = _("代理人须是本部门在岗的经办人或负责人。")
+    if ends_on < starts_on:
+        errors["ends_on"] = _("结束日期不能早于开始日期。")
+    elif ends_on < timezone.localdate():
+        errors["ends_on"] = _("结束日期不能早于今天。")
+    if not errors:
+        overlapping = StandIn.objects.select_for_update().filter(
+            absent=absent, cancelled_at__isnull=True, starts_on__lte=ends_on, ends_on__gte=starts_on
+        )
+        if overlapping.exists():
+            errors["starts_on"] = _("该人员在这段时间已有代理，请先取消原来的代理。")
+    if errors:
+        raise ValidationError(errors)
+    return StandIn.objects.create(
+        absent=absent, stand_in=stand_in, starts_on=starts_on, ends_on=ends_on, set_by=actor
+    )
+
+
+@transaction.atomic
+def stand_in_cancel(*, actor: Person, stand_in: StandIn) -> StandIn:
+    """End a stand-in early (the person is back): the head, the absent person or the stand-in."""
+    absent = stand_in.absent
+    allowed = actor.pk in (absent.pk, stand_in.stand_in_id) or (
+        actor.department_id == absent.department_id and actor.has_role(Role.HEAD)
+    )
+    if not allowed:
+        raise ValidationError({"__all__": _("只有部门负责人或本人可以取消代理。")})
+    if stand_in.cancelled_at is None:
+        stand_in.cancelled_at = timezone.now()
+        stand_in.save(update_fields=["cancelled_at"])
+    return stand_in

@@ -24,7 +24,7 @@ from sanfuwu.imports.lookups import RegionNames
 from sanfuwu.imports.workbook import Column
 from sanfuwu.issues.filters import issue_rows_for
 from sanfuwu.issues.models import Assignment, AssignmentState, Issue, IssueEvent, Status
-from sanfuwu.issues.selectors import raiser_visible_to
+from sanfuwu.issues.selectors import raiser_contact_for
 from sanfuwu.people.filters import people_rows_for
 from sanfuwu.people.models import Person, RoleGrant
 from sanfuwu.people.scope import scope_of
@@ -160,7 +160,7 @@ def _issue_extras(chunk: list[Issue]) -> dict[int, dict[str, Any]]:
 def issue_export(person: Person, params: QueryDict) -> Export:
     qs = issue_rows_for(person, params).select_related("visit", "registered_by")
     regions = RegionNames()
-    shows_raiser = raiser_visible_to(person)
+    contact_of = raiser_contact_for(person)
 
     def rows() -> Iterator[list[str]]:
         for chunk in _issue_chunks(qs):
@@ -169,7 +169,8 @@ def issue_export(person: Person, params: QueryDict) -> Export:
                 extra = extras.get(issue.pk, {})
                 if issue.status not in (Status.RETURNED, Status.VOID):
                     extra.pop("returned_by", None)
-                yield ledger.export_row(issue, extra, regions, shows_raiser(issue))
+                contact = contact_of(issue)
+                yield ledger.export_row(issue, extra, regions, (contact.name, contact.phone))
 
     return Export(f"问题诉求-{_stamp()}.xlsx", [_sheet("问题诉求", ledger.COLUMNS, rows(), ledger.WIDTHS)])
 

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from sanfuwu.issues.aftercare import AFTERCARE_ROLES, aftercare_waiting
 from sanfuwu.people.models import Person, Role
-from sanfuwu.people.roles import COORDINATORS, DASHBOARD_READERS, EVERYONE, IMPORTERS, REVIEW_PARTICIPANTS
+from sanfuwu.people.roles import (
+    COORDINATORS,
+    DASHBOARD_READERS,
+    DEPARTMENT_STAFF,
+    EVERYONE,
+    IMPORTERS,
+    REVIEW_PARTICIPANTS,
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,7 @@ NAV = [
         "issues/aftercare",
         counter=aftercare_waiting,
     ),
-    NavEntry(_("部门工作清单"), "issues:work", "ti-checklist", frozenset({Role.HANDLER}), "issues/work"),
+    NavEntry(_("部门工作清单"), "issues:work", "ti-checklist", DEPARTMENT_STAFF, "issues/work"),
     NavEntry(_("我登记的问题"), "issues:mine", "ti-notes", frozenset({Role.VISITOR}), "issues/mine"),
     NavEntry(_("问题诉求"), "issues:list", "ti-messages", EVERYONE, "issues"),
     NavEntry(_("记录走访"), "visits:new", "ti-map-pin-plus", frozenset({Role.VISITOR}), "visits/new"),

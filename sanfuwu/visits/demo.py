@@ -118,7 +118,8 @@ def build(ctx: DemoContext) -> None:
     ]
     people = list(Person.objects.prefetch_related("role_grants").select_related("region", "department"))
     visitors = [p for p in people if Role.VISITOR in p.roles and p.region_id]
-    handlers = {p.department_id: p for p in people if Role.HANDLER in p.roles and p.department_id}
+    # The first handler of each department (a department has several): reversed, the first wins.
+    handlers = {p.department_id: p for p in reversed(people) if Role.HANDLER in p.roles and p.department_id}
     leaders = [p for p in people if Role.LEADER in p.roles]
     cadres = leaders + [p for p in people if Role.SUPERVISOR in p.roles]
     worker_of_grid = {p.region_id: p for p in visitors}

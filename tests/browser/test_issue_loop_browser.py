@@ -23,13 +23,18 @@ def wait_for_next_version(page, before: int) -> None:
     )
 
 
-def act(page, action: str, fill: dict[str, str] | None = None, select: dict[str, str] | None = None) -> None:
+def act(
+    page, action: str, fill: dict[str, str] | None = None, select: dict[str, str] | None = None,
+    files: dict[str, list[dict[str, object]]] | None = None,
+) -> None:  # fmt: skip
     before = version(page)
     page.click(f'[data-action-button="{action}"]')
     form = page.locator(f'[data-action-form="{action}"]')
     form.wait_for(state="visible")
     for name, value in (fill or {}).items():
         form.locator(f'[name="{name}"]').fill(value)
+    for name, uploads in (files or {}).items():
+        form.locator(f'input[name="{name}"]').set_input_files(uploads)
     for name, label in (select or {}).items():
         form.locator(f'select[name="{name}"]').select_option(label=label)
     with page.expect_response(re.compile(rf"/act/{action}/")) as response:
@@ -91,7 +96,13 @@ def test_the_closed_loop_as_its_people(browser, demo_server, artifacts):
     assert "厂区门口雨水井盖破损" in page.content()
     page.goto(issue_url)
     act(page, "accept")
-    act(page, "resolve", fill={"resolution": "已更换为球墨铸铁防沉降井盖，并对周边路面进行了修补。"})
+    photo: dict[str, object] = {
+        "name": "现场.png",
+        "mimeType": "image/png",
+        "buffer": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+    }
+    act(page, "resolve", fill={"resolution": "已更换为球墨铸铁防沉降井盖，并对周边路面进行了修补。"},
+        files={"evidence": [photo]})  # fmt: skip
     context.close()
 
     # The dispatcher answers, records the return visit and strikes it off.

@@ -49,6 +49,7 @@ def payload_for(action: str, issue: Issue, cast: Cast) -> dict[str, object]:
         "supervise": {"level": "key", "note": "群众反映强烈"},
         "instruct": {"text": "请建设局本周内办结。"},
         "check_item": {"item_id": issue.checklist.filter(done_at__isnull=True).values_list("pk", flat=True).first()},
+        "assign_handler": {"handler": cast.people[Role.HANDLER]},
         "complete_milestone": {"milestone_id": issue.milestones.filter(done_at__isnull=True).values_list("pk", flat=True).first()},  # noqa: E501
     }  # fmt: skip
     return payloads[action]
@@ -69,6 +70,7 @@ def cast(world: World) -> Cast:
         Role.LEADER: make_person("i_leader", [Role.LEADER], region=world.district),
         Role.DISPATCHER: make_person("i_dispatcher", [Role.DISPATCHER], region=world.district),
         Role.HANDLER: make_person("i_handler", [Role.HANDLER], department=world.jianshe),
+        Role.HEAD: make_person("i_head", [Role.HEAD], department=world.jianshe),
         Role.VISITOR: make_person("i_visitor", [Role.VISITOR], region=world.touge_grid),
         Role.SUPERVISOR: make_person("i_supervisor", [Role.SUPERVISOR], region=world.district),
         Role.EVALUATOR: make_person("i_evaluator", [Role.EVALUATOR], region=world.district),

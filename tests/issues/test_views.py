@@ -24,7 +24,7 @@ def test_strangers_are_sent_to_sign_in(cast: Cast, name):
     ("name", "allowed"),
     [
         ("issues:triage", {Role.DISPATCHER, Role.ADMIN}),
-        ("issues:work", {Role.HANDLER}),
+        ("issues:work", {Role.HANDLER, Role.HEAD}),
         ("issues:mine", {Role.VISITOR, Role.DISPATCHER, Role.ADMIN}),
         ("issues:new", {Role.VISITOR, Role.DISPATCHER, Role.ADMIN}),
         ("issues:list", set(Role.values)),

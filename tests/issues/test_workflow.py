@@ -21,23 +21,26 @@ ACTIONS = [a for a in Action.values if a != Action.REGISTER]
 # the issue may answer, rate and close only what they solved on the spot, not a dispatched one.
 RELATION_REFUSALS = {
     (Action.ACCEPT, Status.IN_PROGRESS, Role.HANDLER),
+    (Action.ACCEPT, Status.IN_PROGRESS, Role.HEAD),
     (Action.FEEDBACK, Status.RESOLVED, Role.VISITOR),
     (Action.RATE, Status.RESOLVED, Role.VISITOR),
     (Action.CLOSE, Status.RESOLVED, Role.VISITOR),
 }
 
 # The table, written out by hand as the design describes it, so that a change to RULES must be
-# a change to this list as well.
+# a change to this list as well. A department's head (负责人) may do whatever its handlers may,
+# and alone assigns its issues to them.
+DEPT: set[str] = {Role.HANDLER, Role.HEAD}
 ALLOWED: dict[str, tuple[set[str], set[str]]] = {
     Action.DISPATCH: ({Status.REGISTERED, Status.RETURNED}, {Role.DISPATCHER}),
-    Action.ACCEPT: ({Status.ASSIGNED, Status.IN_PROGRESS}, {Role.HANDLER}),
-    Action.RETURN: ({Status.ASSIGNED}, {Role.HANDLER}),
-    Action.REQUEST_EXTENSION: ({Status.IN_PROGRESS}, {Role.HANDLER}),
+    Action.ACCEPT: ({Status.ASSIGNED, Status.IN_PROGRESS}, DEPT),
+    Action.RETURN: ({Status.ASSIGNED}, DEPT),
+    Action.REQUEST_EXTENSION: ({Status.IN_PROGRESS}, DEPT),
     Action.APPROVE_EXTENSION: ({Status.IN_PROGRESS}, {Role.DISPATCHER}),
     Action.REFUSE_EXTENSION: ({Status.IN_PROGRESS}, {Role.DISPATCHER}),
-    Action.MAKE_LONG_TERM: ({Status.IN_PROGRESS}, {Role.HANDLER}),
-    Action.COMPLETE_MILESTONE: ({Status.LONG_TERM}, {Role.HANDLER}),
-    Action.RESOLVE: ({Status.IN_PROGRESS, Status.LONG_TERM}, {Role.HANDLER}),
+    Action.MAKE_LONG_TERM: ({Status.IN_PROGRESS}, DEPT),
+    Action.COMPLETE_MILESTONE: ({Status.LONG_TERM}, DEPT),
+    Action.RESOLVE: ({Status.IN_PROGRESS, Status.LONG_TERM}, DEPT),
     Action.FEEDBACK: ({Status.RESOLVED}, {Role.DISPATCHER, Role.VISITOR}),
     Action.RATE: ({Status.RESOLVED}, {Role.DISPATCHER, Role.VISITOR}),
     Action.CLOSE: ({Status.RESOLVED}, {Role.DISPATCHER, Role.VISITOR}),
@@ -69,8 +72,9 @@ ALLOWED: dict[str, tuple[set[str], set[str]]] = {
     ),
     Action.CHECK_ITEM: (
         {Status.IN_PROGRESS, Status.LONG_TERM, Status.RESOLVED},
-        {Role.HANDLER, Role.DISPATCHER},
+        {Role.HANDLER, Role.HEAD, Role.DISPATCHER},
     ),
+    Action.ASSIGN_HANDLER: ({Status.IN_PROGRESS, Status.LONG_TERM}, {Role.HEAD}),
 }
 EXPECTED_TARGET: dict[str, str] = {
     Action.DISPATCH: Status.ASSIGNED,
@@ -86,21 +90,22 @@ EXPECTED_TARGET: dict[str, str] = {
 RELATIONS: dict[str, set[tuple[str, str]]] = {
     Action.REGISTER: {(Role.VISITOR, "territory"), (Role.DISPATCHER, "territory"), (Role.ADMIN, "territory")},
     Action.DISPATCH: {(Role.DISPATCHER, "territory")},
-    Action.ACCEPT: {(Role.HANDLER, "handed_over")},
-    Action.RETURN: {(Role.HANDLER, "lead_unsigned")},
-    Action.REQUEST_EXTENSION: {(Role.HANDLER, "lead")},
+    Action.ACCEPT: {(Role.HANDLER, "handed_over"), (Role.HEAD, "handed_over")},
+    Action.RETURN: {(Role.HANDLER, "lead_unsigned"), (Role.HEAD, "lead_unsigned")},
+    Action.REQUEST_EXTENSION: {(Role.HANDLER, "lead"), (Role.HEAD, "lead")},
     Action.APPROVE_EXTENSION: {(Role.DISPATCHER, "territory")},
     Action.REFUSE_EXTENSION: {(Role.DISPATCHER, "territory")},
-    Action.MAKE_LONG_TERM: {(Role.HANDLER, "lead")},
-    Action.COMPLETE_MILESTONE: {(Role.HANDLER, "lead")},
-    Action.RESOLVE: {(Role.HANDLER, "lead")},
+    Action.MAKE_LONG_TERM: {(Role.HANDLER, "lead"), (Role.HEAD, "lead")},
+    Action.COMPLETE_MILESTONE: {(Role.HANDLER, "lead"), (Role.HEAD, "lead")},
+    Action.RESOLVE: {(Role.HANDLER, "lead"), (Role.HEAD, "lead")},
     Action.FEEDBACK: {(Role.DISPATCHER, "territory"), (Role.VISITOR, "own_on_spot")},
     Action.RATE: {(Role.DISPATCHER, "territory"), (Role.VISITOR, "own_on_spot")},
     Action.CLOSE: {(Role.DISPATCHER, "territory"), (Role.VISITOR, "own_on_spot")},
     Action.VOID: {(Role.ADMIN, "any")},
     Action.SUPERVISE: {(Role.SUPERVISOR, "territory"), (Role.LEADER, "territory")},
     Action.INSTRUCT: {(Role.LEADER, "territory")},
-    Action.CHECK_ITEM: {(Role.HANDLER, "lead"), (Role.DISPATCHER, "territory")},
+    Action.CHECK_ITEM: {(Role.HANDLER, "lead"), (Role.HEAD, "lead"), (Role.DISPATCHER, "territory")},
+    Action.ASSIGN_HANDLER: {(Role.HEAD, "lead")},
 }
 
 
@@ -153,7 +158,7 @@ def attempt(cast: Cast, issue: Issue, action: str, status: str, role: str) -> No
     if action not in EXPECTED_TARGET and action not in (Action.ACCEPT, Action.RATE):
         assert after.status == status  # flags, notes and decisions leave the status alone
     for field, value in event.changes.items():
-        current = getattr(after, field + "_id" if field in ("lead_department",) else field)
+        current = getattr(after, field + "_id" if field in ("lead_department", "handler") else field)
         assert (current.isoformat() if hasattr(current, "isoformat") else current) == value, field
 
 

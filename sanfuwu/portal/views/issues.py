@@ -115,7 +115,7 @@ def issue_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if form_class is None:
         raise Http404("没有这种办理操作")
     htmx = bool(request.htmx)  # type: ignore[attr-defined]
-    form = form_class(request.POST, issue=issue)
+    form = form_class(request.POST, request.FILES, issue=issue)
     status = 200
     forms_by_action: dict[str, Any] = {}
     changes = None
