@@ -348,7 +348,7 @@ class TriageDispatchForm(StyledForm, forms.Form):
             raw = getlist(key) if getlist else self.data.get(key)
             values = list(raw) if isinstance(raw, list | tuple) else [raw]
         else:
-            initial = self.fields[name].initial
+            initial = self.initial.get(name, self.fields[name].initial)
             values = list(initial) if isinstance(initial, list | tuple | set) else [initial]
         return {str(v) for v in values if v not in (None, "")}
 
