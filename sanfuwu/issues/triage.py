@@ -456,7 +456,10 @@ def issues_dispatch_each(
         except ValidationError as exc:
             outcomes.append(BatchOutcome(pk, issue, False, "；".join(exc.messages)))
         else:
-            outcomes.append(BatchOutcome(pk, done, True, _("交办成功")))
+            message = _("交办成功")
+            if done.due_date:
+                message = _("交办成功，到期日：%(due)s") % {"due": due_label(done.due_date)}
+            outcomes.append(BatchOutcome(pk, done, True, message))
     return outcomes
 
 

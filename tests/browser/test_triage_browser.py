@@ -33,8 +33,9 @@ def shoot(page: Any, path: Path, near: str) -> None:
     if page.viewport_size["width"] >= 768:
         page.screenshot(path=path, full_page=True)
         return
-    page.locator(near).first.evaluate("e => e.scrollIntoView({block: 'start'})")
-    page.evaluate("window.scrollBy(0, -16)")
+    # Instantly: Bootstrap scrolls smoothly, and a screenshot mid-scroll shows the wrong place.
+    page.locator(near).first.evaluate("e => e.scrollIntoView({block: 'start', behavior: 'instant'})")
+    page.evaluate("window.scrollBy({top: -16, behavior: 'instant'})")
     page.screenshot(path=path)
 
 

@@ -408,6 +408,7 @@ def test_a_batch_dispatches_each_row_and_says_what_became_of_each(
     body = response.content.decode()
     assert response.status_code == 200 and response["HX-Trigger"] == "triage-changed"
     assert "本次交办结果：成功 2 件，未交办 1 件。" in body
+    assert body.count("交办成功，到期日：" + due_label(add_workdays(timezone.localdate(), 2))) == 2
     for issue in (a, b):
         assert f'data-outcome="ok" data-issue="{issue.pk}"' in body
         assert f'<div id="triage-{issue.pk}" hx-swap-oob="delete"></div>' in body
