@@ -9,6 +9,7 @@ when a department sent it back.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,7 +17,20 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, DateTimeField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
@@ -53,6 +67,8 @@ AGES = [
 AGE_NAMES = {AGE_TODAY: "today", AGE_RECENT: "recent", AGE_OLDER: "older"}
 DISPATCH_TIER_CHOICES = [(t, t.label) for t in (Tier.IMMEDIATE, Tier.DEADLINE, Tier.LONG_TERM)]
 WEEKDAYS = [gettext_lazy(d) for d in ("周一", "周二", "周三", "周四", "周五", "周六", "周日")]
+# An issue's whole number, WT-2026-000123: letters, then groups joined by hyphens.
+WHOLE_NUMBER = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)+$")
 # One batch is at most a few pages of the queue: each issue is its own transaction.
 BATCH_MAX = 100
 
@@ -141,10 +157,24 @@ def triage_rows(person: Person, filters: dict[str, Any], today: date | None = No
     """The queue as the filters narrow it, each issue annotated with `waiting_since`."""
     qs = issue_triage_queue(person).annotate(waiting_since=waiting_since_expr())
     if term := (filters.get("q") or "").strip():
-        qs = qs.filter(Q(number__icontains=term) | Q(title__icontains=term) | Q(description__icontains=term))
-    for name in ("category", "source", "tier"):
+        number = term.upper()
+        if WHOLE_NUMBER.match(term) and Issue.objects.filter(number=number).exists():
+            # A whole number, as dispatchers paste it: found by its unique index at once, where
+            # the words of titles and descriptions are read from each waiting issue.
+            qs = qs.filter(number=number)
+        else:
+            qs = qs.filter(
+                Q(number__icontains=term) | Q(title__icontains=term) | Q(description__icontains=term)
+            )
+    for name in ("source", "tier"):
         if filters.get(name):
             qs = qs.filter(**{name: filters[name]})
+    if category := filters.get("category"):
+        # As an expression: a category's own index holds all its issues of all time, many times
+        # the waiting ones, and the planner would read each of them; so it is read from the
+        # queue's index (status, region, registered_at, category, …) instead.
+        qs = qs.alias(category_key=ExpressionWrapper(F("category_id") + 0, output_field=IntegerField()))
+        qs = qs.filter(category_key=category.pk)
     if region := filters.get("region"):
         qs = qs.filter(region_id__in=Region.objects.filter(path__startswith=region.path).values("id"))
     if filters.get("returned"):
@@ -156,6 +186,23 @@ def triage_rows(person: Person, filters: dict[str, Any], today: date | None = No
         if high is not None:
             qs = qs.filter(waiting_since__lt=high)
     return qs
+
+
+def triage_order(qs: QuerySet[Issue]) -> QuerySet[Issue, int]:
+    """The queue's ids, oldest first. Ordered by an expression rather than the bare column: on a
+    large table the planner would otherwise walk the whole registration index to spare itself a
+    sort, reading every issue when a filter matches few; the waiting issues are few, and sorting
+    their ids from the status-region-registration index is cheap."""
+    return qs.order_by(Coalesce("registered_at", "registered_at"), "id").values_list("id", flat=True)
+
+
+def triage_issues(ids: Sequence[int]) -> list[Issue]:
+    """The rows of a page, in the order of `ids`, with everything a row shows."""
+    qs = Issue.objects.select_related("category", "region", "lead_department").annotate(
+        waiting_since=waiting_since_expr()
+    )
+    found = {issue.pk: issue for issue in triage_page_rows(qs.filter(pk__in=list(ids)))}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def triage_counts(person: Person, today: date | None = None) -> dict[str, int]:

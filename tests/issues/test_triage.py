@@ -131,6 +131,10 @@ def test_it_searches_the_number_the_title_and_the_description(cast: Cast) -> Non
     assert found("窨井盖") == {str(b.pk)}
     assert found("三盏路灯") == {str(b.pk)}  # only in the description
     assert found("没有这样的问题") == set()
+    # A word shaped like a number but no issue's number is looked for in the titles.
+    c = baiyang_issue(cast, title="白杨街道 LED-12 型路灯不亮")
+    assert found("led-12") == {str(c.pk)}
+    assert found(a.number.lower()) == {str(a.pk)}
 
 
 def test_it_filters_by_category_region_source_tier_and_returned(cast: Cast) -> None:

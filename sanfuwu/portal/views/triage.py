@@ -35,9 +35,9 @@ from sanfuwu.issues.triage import (
     returned_department_ids,
     returns_of,
     triage_counts,
-    triage_page_rows,
+    triage_issues,
+    triage_order,
     triage_rows,
-    waiting_since_expr,
 )
 from sanfuwu.issues.workflow import Conflict, NotAllowed, issue_act
 from sanfuwu.orgs.models import Department
@@ -91,11 +91,10 @@ def triage(request: HttpRequest) -> HttpResponse:
     """待梳理: what has come in and what came back, oldest first, as the filters narrow it."""
     person = person_of(request)
     form, filters, query = _filters(request)
-    qs = triage_page_rows(triage_rows(person, filters).order_by("registered_at", "id"))
-    page, _query = issue_page(request, qs)
+    page, _query = issue_page(request, triage_order(triage_rows(person, filters)))
     departments = active_departments()
     dues = DuePreviews(timezone.localdate())
-    rows = [_row(issue, departments, dues) for issue in page.object_list]
+    rows = [_row(issue, departments, dues) for issue in triage_issues(list(page.object_list))]
     context = {
         "form": form,
         "more_open": bool(set(filters) - {"q"}),
@@ -117,7 +116,7 @@ def triage(request: HttpRequest) -> HttpResponse:
 def triage_counts_view(request: HttpRequest) -> HttpResponse:
     """The queue's counts under the current filters, reloaded after every dispatch."""
     _form, filters, query = _filters(request)
-    filtered, capped = capped_count(triage_rows(person_of(request), filters))
+    filtered, capped = capped_count(triage_order(triage_rows(person_of(request), filters)))
     return render(
         request, "issues/_triage_counts.html", _counts_context(request, filtered, capped, filters, query)
     )
@@ -134,10 +133,7 @@ def triage_due(request: HttpRequest) -> HttpResponse:
 
 def _fresh(pk: int) -> Issue:
     """An issue as a row shows it, read again after an action."""
-    qs = Issue.objects.select_related("category", "region", "lead_department").annotate(
-        waiting_since=waiting_since_expr()
-    )
-    return triage_page_rows(qs.filter(pk=pk)).get()
+    return triage_issues([pk])[0]
 
 
 def _row_response(
