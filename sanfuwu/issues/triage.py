@@ -66,7 +66,16 @@ AGES = [
 # The counts' names for them, usable in templates.
 AGE_NAMES = {AGE_TODAY: "today", AGE_RECENT: "recent", AGE_OLDER: "older"}
 DISPATCH_TIER_CHOICES = [(t, t.label) for t in (Tier.IMMEDIATE, Tier.DEADLINE, Tier.LONG_TERM)]
-WEEKDAYS = [gettext_lazy(d) for d in ("周一", "周二", "周三", "周四", "周五", "周六", "周日")]
+# Written out one by one, so that makemessages finds each.
+WEEKDAYS = [
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+]
 # An issue's whole number, WT-2026-000123: letters, then groups joined by hyphens.
 WHOLE_NUMBER = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)+$")
 # One batch is at most a few pages of the queue: each issue is its own transaction.
