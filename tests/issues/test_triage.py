@@ -466,3 +466,14 @@ def test_the_counts_follow_the_dispatches(cast: Cast) -> None:
     counts = client.get(reverse("issues:triage_counts"), {"returned": "on"}).content.decode()
     assert 'data-count="total">1<' in counts and 'data-count="returned">1<' in counts
     assert 'hx-trigger="triage-changed from:body"' in counts and "returned=on" in counts
+
+
+def test_a_row_changed_but_still_waiting_comes_back_with_a_fresh_form_and_what_changed(cast: Cast) -> None:
+    issue = new_issue(cast)
+    supervised = cast.act(issue, "supervise", Role.SUPERVISOR, level="general")
+    response = dispatch_row(client_for(cast.people[Role.DISPATCHER]), issue, row_post(cast, issue))
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert f"{cast.people[Role.SUPERVISOR].name} 已于" in body and "挂牌督办" in body and "已登记" in body
+    assert f'name="version" value="{supervised.version}"' in body and "data-triage-form" in body
+    assert Issue.objects.get(pk=issue.pk).status == Status.REGISTERED
