@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from sanfuwu.core.forms import StyledForm
 from sanfuwu.issues.aftercare import SPOT_RATINGS
 from sanfuwu.issues.attachments import attachment_check
-from sanfuwu.issues.models import Issue, Rating, SupervisionLevel, Tier
+from sanfuwu.issues.models import AssignmentState, Issue, Rating, Status, SupervisionLevel, Tier
 from sanfuwu.issues.responses import feedback_suggestion
 from sanfuwu.orgs.models import Department
 from sanfuwu.people.models import Person
@@ -57,10 +57,13 @@ class DispatchForm(ActionForm):
 
     def __init__(self, *args: Any, issue: Issue, **kwargs: Any) -> None:
         super().__init__(*args, issue=issue, **kwargs)
-        # The category's usual department first, as the dispatcher would pick it.
-        self.fields["lead_department"].initial = (
-            issue.lead_department_id or issue.category.default_department_id
+        # The category's usual department first, as the dispatcher would pick it, unless that
+        # department has just sent the issue back.
+        usual = issue.lead_department_id or issue.category.default_department_id
+        sent_back = issue.status == Status.RETURNED and (
+            issue.assignments.filter(state=AssignmentState.RETURNED, department_id=usual).exists()
         )
+        self.fields["lead_department"].initial = None if sent_back else usual
         self.fields["tier"].initial = issue.tier if issue.tier != Tier.DONE else Tier.DEADLINE
         self.fields["workdays"].initial = 5
 
