@@ -116,3 +116,45 @@ def test_a_dispatcher_sees_why_a_deadline_and_an_early_close_out_are_refused(
     page.screenshot(path=artifacts / f"refusal-close-{tag}.png", full_page=True)
     context.close()
     assert errors == []
+
+
+@pytest.mark.parametrize(("viewport", "tag"), VIEWPORTS)
+def test_the_second_dispatcher_on_a_triage_row_sees_who_dispatched_it(
+    browser, demo_server, artifacts, viewport, tag
+):
+    street = browser.new_context(viewport=viewport, locale="zh-CN")
+    late = street.new_page()
+    errors = console_errors(late)
+    sign_in(late, demo_server, "dispatcher_xiasha")
+    late.goto(f"{demo_server}/issues/triage/")
+    row_id = late.locator("#triage-list .triage-item").first.get_attribute("id")
+    number = late.locator(f"#{row_id} .text-secondary.small").first.inner_text().split("·")[0].strip()
+
+    # The district's dispatcher reaches the same row first.
+    district = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    first = district.new_page()
+    sign_in(first, demo_server, "dispatcher")
+    first.goto(f"{demo_server}/issues/triage/?q={number}")
+    row = first.locator(f"#{row_id}")
+    row.locator('select[name="lead_department"]').select_option(label="建设局")
+    row.locator('select[name="tier"]').select_option("deadline")
+    row.locator('input[name="workdays"]').fill("5")
+    with first.expect_response(re.compile(r"/triage/\d+/dispatch/")) as answer:
+        row.locator("button[type=submit]").click()
+    assert answer.value.status == 200, answer.value.text()
+    district.close()
+
+    row = late.locator(f"#{row_id}")
+    row.locator('select[name="lead_department"]').select_option(index=2)
+    row.locator('select[name="tier"]').select_option("deadline")
+    row.locator('input[name="workdays"]').fill("3")
+    with late.expect_response(re.compile(r"/triage/\d+/dispatch/")) as answer:
+        row.locator("button[type=submit]").click()
+    assert answer.value.status == 409, answer.value.text()
+    result = late.locator(f"#{row_id} [data-triage-result]")
+    result.wait_for(state="visible")
+    assert "交办给建设局" in result.inner_text()
+    result.scroll_into_view_if_needed()
+    late.screenshot(path=artifacts / f"refusal-triage-conflict-{tag}.png")
+    street.close()
+    assert errors == []

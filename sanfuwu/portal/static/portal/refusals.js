@@ -69,7 +69,19 @@
     return value === null ? null : decodeURIComponent(value);
   }
 
-  document.addEventListener("htmx:beforeRequest", (evt) => clear(evt.detail.elt));
+  // A form being sent cannot be sent twice: its buttons wait for the answer.
+  function buttonsOf(elt) {
+    return elt && elt.tagName === "FORM" ? [...elt.querySelectorAll("[type=submit]")] : [];
+  }
+
+  document.addEventListener("htmx:beforeRequest", (evt) => {
+    clear(evt.detail.elt);
+    buttonsOf(evt.detail.elt).forEach((b) => { if (!b.disabled) { b.disabled = true; b.dataset.sfwBusy = "1"; } });
+  });
+
+  document.addEventListener("htmx:afterRequest", (evt) => {
+    buttonsOf(evt.detail.elt).forEach((b) => { if (b.dataset.sfwBusy) { b.disabled = false; delete b.dataset.sfwBusy; } });
+  });
 
   document.addEventListener("htmx:beforeSwap", (evt) => {
     const xhr = evt.detail.xhr;
