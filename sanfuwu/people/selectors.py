@@ -22,3 +22,16 @@ def person_get_for(viewer: Person, pk: int) -> Person:
         return people_visible_to(viewer).get(pk=pk)
     except Person.DoesNotExist:
         raise Http404("没有找到该人员") from None
+
+
+def colleagues_of(person: Person, n: int = 12) -> list[Person]:
+    """The other active people of a person's department."""
+    if person.department_id is None:
+        return []
+    return list(
+        Person.objects.filter(department_id=person.department_id, is_active=True).exclude(pk=person.pk)[:n]
+    )
+
+
+def active_headcount(viewer: Person) -> int:
+    return people_visible_to(viewer).filter(is_active=True).count()
