@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, F, Min, QuerySet
+from django.db.models import F, QuerySet
 
-from sanfuwu.core.paging import capped_count
+from sanfuwu.core.paging import capped_count, count_cap
 from sanfuwu.issues.models import RUNNING_STATUSES, Issue, Status, overdue_q, supervised_open_q
 from sanfuwu.issues.selectors import issue_triage_queue, issue_worklists, issues_visible_to
 from sanfuwu.orgs.models import Department
@@ -35,8 +36,24 @@ def tally(qs: QuerySet[Issue]) -> Tally:
     return Tally(*capped_count(qs))
 
 
-def _lean(qs: QuerySet[Issue]) -> QuerySet[Issue]:
-    return qs.select_related("category", "region", "lead_department")
+def _top(qs: QuerySet[Issue], *order: Any, n: int = HOME_ROWS) -> list[Issue]:
+    """The first `n` issues of `qs` in `order`, chosen on the issue table alone and then read with
+    their category, region and lead department: joined in the choosing query, those tables steer
+    SQLite's planner off the issue indexes and into reading the whole table."""
+    if n <= 0:
+        return []
+    ids = list(qs.select_related(None).order_by(*order).values_list("pk", flat=True)[:n])
+    rows = Issue.objects.select_related("category", "region", "lead_department").in_bulk(ids)
+    return [rows[pk] for pk in ids]
+
+
+def _supervised_open(qs: QuerySet[Issue]) -> QuerySet[Issue]:
+    """supervised_open_q, with `supervised IN (true)` beside it: SQLite reads a bare boolean
+    condition without its index, and the board must not read the whole table for a few flags."""
+    return qs.filter(supervised_open_q(), supervised__in=[True])
+
+
+BY_DEADLINE = (F("due_date").asc(nulls_last=True), "registered_at", "id")
 
 
 @dataclass
@@ -53,11 +70,10 @@ def worklist_day(department: Department, today: date) -> WorkDay:
     first and then the nearest deadline (an item without a deadline last)."""
     tabs = issue_worklists(department)
     running = Issue.objects.filter(lead_department=department, status__in=RUNNING_STATUSES)
-    urgent = _lean(running).order_by(F("due_date").asc(nulls_last=True), "registered_at", "id")
     return WorkDay(
         department=department,
         counts={key: tally(qs) for key, qs in tabs.items()},
-        urgent=list(urgent[:HOME_ROWS]),
+        urgent=_top(running, *BY_DEADLINE),
     )
 
 
@@ -77,7 +93,7 @@ def triage_day(person: Person) -> TriageDay:
         waiting=tally(queue),
         new=tally(queue.filter(status=Status.REGISTERED)),
         returned=tally(queue.filter(status=Status.RETURNED)),
-        oldest=list(queue.order_by("registered_at", "id")[:HOME_ROWS]),
+        oldest=_top(queue, "registered_at", "id"),
     )
 
 
@@ -94,14 +110,17 @@ def press_day(person: Person, today: date, *, rows: int = HOME_ROWS) -> PressDay
     """Overdue (已超期) and supervised (督办中) as the issue list's groups count them; the list holds
     both, the longest overdue first (a supervised issue without a deadline last)."""
     visible = issues_visible_to(person)
-    pressing = visible.filter(overdue_q(today) | supervised_open_q()).order_by(
-        F("due_date").asc(nulls_last=True), "-supervised", "registered_at", "id"
+    overdue = visible.filter(overdue_q(today))
+    supervised = _supervised_open(visible)
+    # The first rows of "overdue or supervised" are the first of the two lists merged; each list is
+    # read on its own index, where the two conditions joined by OR would read the whole table.
+    order = (F("due_date").asc(nulls_last=True), "-supervised", "registered_at", "id")
+    both = {issue.pk: issue for issue in _top(overdue, *order, n=rows) + _top(supervised, *order, n=rows)}
+    pressing = sorted(
+        both.values(),
+        key=lambda i: (i.due_date is None, i.due_date or today, not i.supervised, i.registered_at, i.pk),
     )
-    return PressDay(
-        overdue=tally(visible.filter(overdue_q(today))),
-        supervised=tally(visible.filter(supervised_open_q())),
-        pressing=list(pressing[:rows]) if rows else [],
-    )
+    return PressDay(overdue=tally(overdue), supervised=tally(supervised), pressing=pressing[:rows])
 
 
 @dataclass
@@ -121,37 +140,38 @@ class SupervisionBoard:
     issues: list[tuple[Issue, int]] = field(default_factory=list)  # with its days overdue (0: on time)
     total: int = 0
     overdue: int = 0
+    capped: bool = False  # more on the board than `count_cap`: the lines count the first of them
 
 
 def supervision_board(person: Person, today: date) -> SupervisionBoard:
     """督办 on the board, by lead department: how many, how many late and by how long at worst, the
     departments with the longest-late item first; and the items themselves, the longest late first.
-    Supervised open issues are few (a flag set by hand), so one grouped read covers them all."""
-    supervised = issues_visible_to(person).filter(supervised_open_q())
-    late = overdue_q(today)
-    rows = (
-        supervised.order_by()
-        .values("lead_department_id", "lead_department__name")
-        .annotate(n=Count("id"), late=Count("id", filter=late), oldest=Min("due_date", filter=late))
+    Supervised open issues are few, so their department, status and deadline are read once (up to
+    the count cap) and summed here: a GROUP BY would walk the table in department order instead."""
+    supervised = _supervised_open(issues_visible_to(person))
+    cap = count_cap()
+    rows = list(
+        supervised.select_related(None)
+        .order_by()
+        .values_list("lead_department_id", "status", "due_date")[: cap + 1]
     )
-    lines = [
-        BoardLine(
-            department_id=row["lead_department_id"],
-            name=row["lead_department__name"] or "",
-            supervised=row["n"],
-            overdue=row["late"],
-            most_overdue_days=(today - row["oldest"]).days if row["oldest"] else 0,
-        )
-        for row in rows
-    ]
-    lines.sort(key=lambda line: (-line.most_overdue_days, -line.overdue, -line.supervised, line.name))
-    items = _lean(supervised).order_by(F("due_date").asc(nulls_last=True), "registered_at", "id")
-    issues = [(issue, _days_overdue(issue, today)) for issue in items[:HOME_ROWS]]
+    lines: dict[int | None, BoardLine] = {}
+    for department_id, status, due in rows[:cap]:
+        line = lines.setdefault(department_id, BoardLine(department_id, "", 0, 0, 0))
+        line.supervised += 1
+        if status in RUNNING_STATUSES and due is not None and due < today:
+            line.overdue += 1
+            line.most_overdue_days = max(line.most_overdue_days, (today - due).days)
+    names = dict(Department.objects.filter(pk__in=[k for k in lines if k]).values_list("pk", "name"))
+    for line in lines.values():
+        line.name = names.get(line.department_id, "") if line.department_id else ""
+    ordered = sorted(lines.values(), key=lambda b: (-b.most_overdue_days, -b.overdue, -b.supervised, b.name))
     return SupervisionBoard(
-        lines=lines,
-        issues=issues,
-        total=sum(line.supervised for line in lines),
-        overdue=sum(line.overdue for line in lines),
+        lines=ordered,
+        issues=days_overdue(_top(supervised, *BY_DEADLINE), today),
+        total=sum(line.supervised for line in ordered),
+        overdue=sum(line.overdue for line in ordered),
+        capped=len(rows) > cap,
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -14,6 +15,7 @@ from sanfuwu.people.models import Person
 from sanfuwu.people.roles import MEETING_CHAIRS
 from sanfuwu.scoring.measures import league_units
 from sanfuwu.scoring.models import League, ReviewMeeting
+from sanfuwu.scoring.rollup import rolled_at
 from sanfuwu.scoring.standings import league_board
 
 
@@ -79,19 +81,36 @@ class Movements:
     fallers: list[Movement]
 
 
-def ranking_movements(today: date, *, n: int = 3) -> Movements:
+# How long the home keeps the movements it read: a ranking changes with the hourly roll-up (whose
+# time is part of the key), and counted from the issues it costs seconds on a large district.
+MOVEMENTS_TTL = 600
+
+
+def ranking_movements(today: date, *, n: int = 2) -> Movements:
     """The units that rose and fell most in the horse race between the last two complete months,
-    in both leagues, as the ranking page shows them for the month just ended."""
+    the `n` biggest each way in each league (streets and parks, departments), as the ranking page
+    shows them for the month just ended."""
     last = today.replace(day=1) - timedelta(days=1)
     start, end = span_bounds("month", f"{last:%Y-%m}", today)
-    moved: list[Movement] = []
+    previous = previous_span("month", start)
+    stamps = [rolled_at(start, end), rolled_at(*previous)]
+    key = "home-movements-{}-{}-{}-{}".format(
+        start, n, *(f"{s:%Y%m%d%H%M%S%f}" if s else "live" for s in stamps)
+    )
+    cached = cache.get(key)
+    if isinstance(cached, Movements):
+        return cached
+    risers: list[Movement] = []
+    fallers: list[Movement] = []
     for league in League.values:
-        board = league_board(league, start, end, previous=previous_span("month", start))
-        moved.extend(
+        board = league_board(league, start, end, previous=previous)
+        moved = [
             Movement(league, s.unit, board.name(s.unit), s.rank, s.previous_rank, s.movement)
             for s in board.standings
             if s.movement and s.rank is not None and s.previous_rank is not None
-        )
-    risers = sorted((m for m in moved if m.places > 0), key=lambda m: (-m.places, m.rank, m.name))
-    fallers = sorted((m for m in moved if m.places < 0), key=lambda m: (m.places, m.rank, m.name))
-    return Movements(start=start, end=end, risers=risers[:n], fallers=fallers[:n])
+        ]
+        risers += sorted((m for m in moved if m.places > 0), key=lambda m: (-m.places, m.rank, m.name))[:n]
+        fallers += sorted((m for m in moved if m.places < 0), key=lambda m: (m.places, m.rank, m.name))[:n]
+    movements = Movements(start=start, end=end, risers=risers, fallers=fallers)
+    cache.set(key, movements, MOVEMENTS_TTL)
+    return movements

@@ -14,7 +14,7 @@ from sanfuwu.people.models import Person
 from sanfuwu.people.roles import OVERSEERS
 from sanfuwu.people.scope import scope_of
 from sanfuwu.targets.models import Target
-from sanfuwu.visits.coverage import coverage, slot_containing
+from sanfuwu.visits.coverage import coverage
 from sanfuwu.visits.models import Pairing, Policy, Visit
 
 
@@ -115,7 +115,6 @@ class DuePairing:
 class VisitsDue:
     week: list[DuePairing]
     month: list[DuePairing]
-    done_this_month: int  # pairings whose running slot is already met
 
 
 # Far enough back to see the quarter before for a quarterly pairing, and a weekly one's weeks.
@@ -128,20 +127,17 @@ def pairings_due(person: Person, today: date) -> VisitsDue:
     visit (never visited before all), then the earliest due. Counted as 走访覆盖 counts them."""
     sunday = today + timedelta(days=6 - today.weekday())
     _first, month_end = month_bounds(None, today)
+    # A week that runs into next month is still this week's.
+    until = max(month_end, sunday)
     own = pairings_visible_to(person).filter(person=person)
-    results = coverage(own, start=today - timedelta(days=DUE_LOOKBACK_DAYS), end=month_end, today=today)
+    results = coverage(own, start=today - timedelta(days=DUE_LOOKBACK_DAYS), end=until, today=today)
     week: list[DuePairing] = []
     month: list[DuePairing] = []
-    done = 0
     for result in results:
-        running = slot_containing(result.pairing.frequency, today)
-        if running in result.met:
-            done += 1
-            continue
-        if result.pending is None or result.pending.end > month_end:
+        if result.pending is None or result.pending.end > until:
             continue
         due = DuePairing(result.pairing, result.pending.end, len(result.missed), result.last_visit)
         (week if due.due_by <= sunday else month).append(due)
     for rows in (week, month):
         rows.sort(key=lambda d: (-d.missed, d.last_visit or date.min, d.due_by, d.pairing.target.name))
-    return VisitsDue(week=week, month=month, done_this_month=done)
+    return VisitsDue(week=week, month=month)

@@ -136,8 +136,6 @@ def _visitor(person: Person, today: date) -> Section:
     cards = [
         Card(_("本周应走访"), len(due.week), "ti-calendar-week", "#due-week", "red", key="due-week"),
         Card(_("本月应走访"), len(due.month), "ti-calendar-month", "#due-month", "orange", key="due-month"),
-        Card(_("本期已走访"), due.done_this_month, "ti-circle-check", _url("visits:list", mine="1"), "green",
-             key="visited"),
         _card(_("我登记的问题"), mine, "ti-notes", reverse("issues:mine"), "blue", "mine"),
     ]  # fmt: skip
     grid = person.region if person.region is not None and person.region.kind == RegionKind.GRID else None
@@ -173,11 +171,11 @@ def _supervisor(person: Person, today: date) -> Section:
         lines.append((line, _url("issues:list", **where), _url("issues:list", **where, overdue="on")))
     cards = [
         Card(_("督办中"), board.total, "ti-flag", _url("issues:list", group=supervised), "orange",
-             key="board-supervised"),
+             board.capped, "board-supervised"),
         Card(_("督办且超期"), board.overdue, "ti-alarm", _url("issues:list", group=supervised, overdue="on"),
-             "red", key="board-overdue"),
+             "red", board.capped, "board-overdue"),
     ]  # fmt: skip
-    data = {"lines": lines, "issues": board.issues}
+    data = {"lines": lines, "issues": board.issues, "capped": board.capped}
     return Section(Role.SUPERVISOR, _("督办看板"), "portal/home/_supervisor.html", cards, data)
 
 
