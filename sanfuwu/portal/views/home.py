@@ -266,7 +266,7 @@ def _admin(person: Person, today: date) -> Section:
         _card(_("挂牌督办"), press.supervised, "ti-flag", _url("issues:list", group=StatusGroup.SUPERVISED.value),
               "red", "admin-supervised"),
     ]  # fmt: skip
-    return Section(Role.ADMIN, _("系统管理"), "", cards)
+    return Section(Role.ADMIN, _("问题办理"), "", cards)
 
 
 # Each role's section, in the order a person holding several sees them: deadlines and queues first.
@@ -297,7 +297,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "person": person,
         "sections": sections_for(person, today),
-        "today": today,
+        "has_roles": person.is_superuser or bool(person.roles),
     }
     if person.is_superuser or person.has_role(*TERRITORY_FIGURE_READERS):
         context.update(_territory(person))
