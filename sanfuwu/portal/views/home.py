@@ -126,6 +126,7 @@ def _dispatcher(person: Person, today: date) -> Section:
             "orange", "triage-returned",
         ),
     ]  # fmt: skip
+    # The after-care queue's counts (待答复 / 待回访 / 待销号, issues:aftercare) join these cards here.
     data: dict[str, Any] = {"oldest": day.oldest, "routing": category_routing()}
     return Section(Role.DISPATCHER, _("调度"), "portal/home/_dispatcher.html", cards, data)
 
