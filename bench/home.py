@@ -2,29 +2,32 @@
 
     BENCH_ISSUES=1000000 .venv/bin/python -m bench.home
 
-Builds N issues as bench.ranking does (with lead assignments, return visits and the indicator
-table), marks 3 % of the open ones supervised, rolls up the two months the leader's ranking
-movements compare, and reports the median time and the number of queries of the whole home page,
-rendered, for one person of each role. Every count on it is capped like the lists'.
+Builds N issues as bench.issue_lists does (statuses, deadlines and regions spread as a district's,
+3 % of them supervised; no histories, which the home does not read) and the demo's indicator
+table, rolls up the two months the leader's ranking movements compare (bench.ranking times the
+ranking itself on full histories), and reports the median time and the number of queries of the
+whole home page, rendered, for one person of each role. Every count on it is capped like the lists'.
 """
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import F
-from django.db.models.functions import Mod
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from bench.common import ROUNDS, timed
-from bench.ranking import build
+from bench.issue_lists import build
+from sanfuwu.core.demokit import DemoContext
 from sanfuwu.core.paging import count_cap
-from sanfuwu.issues.models import OPEN_STATUSES, Issue
+from sanfuwu.issues.models import Issue
 from sanfuwu.people.models import Person
+from sanfuwu.scoring import demo as scoring_demo
+from sanfuwu.scoring.models import Indicator
 from sanfuwu.scoring.rollup import rollup_month
 
 PERSONAS = [
@@ -50,9 +53,8 @@ class QueryCounter:
 
 def prepare() -> None:
     build()
-    if not Issue.objects.filter(supervised=True).exists():
-        open_ = Issue.objects.filter(status__in=OPEN_STATUSES).annotate(m=Mod(F("id"), 33)).filter(m=0)
-        Issue.objects.filter(pk__in=open_.values("pk")).update(supervised=True, supervision_level="general")
+    if not Indicator.objects.exists():
+        scoring_demo.build(DemoContext(seed=1, today=timezone.localdate(), out=io.StringIO()))
     first = timezone.localdate().replace(day=1)
     for month in ((first - timedelta(days=1)).replace(day=1), (first - timedelta(days=32)).replace(day=1)):
         rollup_month(month)

@@ -113,9 +113,12 @@ def press_day(person: Person, today: date, *, rows: int = HOME_ROWS) -> PressDay
     overdue = visible.filter(overdue_q(today))
     supervised = _supervised_open(visible)
     # The first rows of "overdue or supervised" are the first of the two lists merged; each list is
-    # read on its own index, where the two conditions joined by OR would read the whole table.
-    order = (F("due_date").asc(nulls_last=True), "-supervised", "registered_at", "id")
-    both = {issue.pk: issue for issue in _top(overdue, *order, n=rows) + _top(supervised, *order, n=rows)}
+    # read on its own index, where the two conditions joined by OR would read the whole table. The
+    # overdue ones by deadline alone: the (due_date, status) index then hands them over in order,
+    # where any further key would sort every late issue of the district first.
+    late_first = _top(overdue, "due_date", n=rows)
+    board_first = _top(supervised, F("due_date").asc(nulls_last=True), "registered_at", "id", n=rows)
+    both = {issue.pk: issue for issue in late_first + board_first}
     pressing = sorted(
         both.values(),
         key=lambda i: (i.due_date is None, i.due_date or today, not i.supervised, i.registered_at, i.pk),
