@@ -196,10 +196,11 @@ def test_a_streets_dispatcher_counts_only_its_streets_queue(cast: Cast, world: W
 
 def test_the_dispatcher_sees_who_has_waited_longest_first(cast: Cast, world: World):
     first = register(cast, "最早登记的问题", world.touge_grid)
-    Issue.objects.filter(pk=first.pk).update(registered_at=timezone.now() - timedelta(days=5))
+    Issue.objects.filter(pk=first.pk).update(registered_at=timezone.now() - timedelta(days=5, hours=3))
     register(cast, "刚登记的问题", world.touge_grid)
     waiting = section(home_of(cast.people[Role.DISPATCHER]), "dispatcher").split('id="oldest-waiting"')[1]
     assert waiting.index("最早登记的问题") < waiting.index("刚登记的问题")
+    assert "已等 5\xa0日<" in waiting  # the largest unit alone, not "5 日，3 小时"
     assert reverse("issues:triage") in waiting
 
 
