@@ -67,14 +67,25 @@ class WorkDay:
 
 def worklist_day(department: Department, today: date) -> WorkDay:
     """The worklist's tab counts, and the running items the department leads, the longest overdue
-    first and then the nearest deadline (an item without a deadline last)."""
+    first and then the nearest deadline."""
     tabs = issue_worklists(department)
-    running = Issue.objects.filter(lead_department=department, status__in=RUNNING_STATUSES)
-    return WorkDay(
-        department=department,
-        counts={key: tally(qs) for key, qs in tabs.items()},
-        urgent=_top(running, *BY_DEADLINE),
+    counts = {key: tally(qs) for key, qs in tabs.items() if key != "supervised"}
+    # The same rows as the tab's, found from the few supervised issues rather than by reading every
+    # open issue of the department for its flag.
+    counts["supervised"] = tally(
+        tabs["supervised"].filter(pk__in=_supervised_open(Issue.objects.all()).values("pk"))
     )
+    # Each running status on its own range of the (lead_department, status, due_date) index, in
+    # deadline order with nothing to sort; merged here. An item without a deadline is not urgent.
+    running = [
+        _top(
+            Issue.objects.filter(lead_department=department, status=status, due_date__isnull=False),
+            "due_date",
+        )
+        for status in sorted(RUNNING_STATUSES)
+    ]
+    urgent = sorted((i for rows in running for i in rows), key=lambda i: (i.due_date, i.registered_at, i.pk))
+    return WorkDay(department=department, counts=counts, urgent=urgent[:HOME_ROWS])
 
 
 @dataclass
@@ -189,4 +200,7 @@ def days_overdue(issues: list[Issue], today: date) -> list[tuple[Issue, int]]:
 
 def registered_by_count(person: Person) -> Tally:
     """我登记的问题: what the person registered, as the page of that name lists it."""
-    return tally(issues_visible_to(person).filter(registered_by=person))
+    # Found from the person's own issues, then checked for scope: the other way round reads every
+    # issue of their territory to find whose they are.
+    mine = Issue.objects.filter(registered_by=person).values("pk")
+    return tally(issues_visible_to(person).filter(pk__in=mine))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from sanfuwu.issues.models import (
 from sanfuwu.issues.selectors import issues_visible_to
 from sanfuwu.orgs.models import Region
 from sanfuwu.people.models import Person
+from sanfuwu.people.scope import scope_of
 from sanfuwu.scoring.measures import accepted_in_time
 from sanfuwu.visits.coverage import coverage
 from sanfuwu.visits.models import Pairing
@@ -116,12 +118,24 @@ def common_problems(collected: QuerySet[Issue], n: int = 5) -> list[CommonProble
     ]
 
 
+# A past month's common problems barely change, and grouping a month of a large district's issues
+# by category takes half a second: the home keeps them for ten minutes.
+COMMON_PROBLEMS_TTL = 600
+
+
 def common_problems_seen_by(person: Person, start: date, end: date, n: int = 5) -> list[CommonProblem]:
     """The common problems among the issues a person sees registered in [start, end], void ones
-    left out as the bulletin leaves them out."""
+    left out as the bulletin leaves them out; kept a while per territory and period."""
+    scope = scope_of(person)
+    key = f"common-problems-{scope.everything}-{scope.region.pk if scope.region else ''}-{start}-{end}-{n}"
+    cached = cache.get(key)
+    if isinstance(cached, list):
+        return cached
     since, until = day_range(start, end)
     seen = issues_visible_to(person).exclude(status=Status.VOID)
-    return common_problems(seen.filter(registered_at__gte=since, registered_at__lt=until), n)
+    problems = common_problems(seen.filter(registered_at__gte=since, registered_at__lt=until), n)
+    cache.set(key, problems, COMMON_PROBLEMS_TTL)
+    return problems
 
 
 def bulletin_figures(unit: Region, start: date, end: date) -> Figures:
