@@ -90,6 +90,13 @@ def aftercare_waiting(person: Person, cap: int = 999) -> tuple[int, bool]:
     return capped_count(aftercare_resolved(person), cap)
 
 
+def aftercare_counts(person: Person, cap: int = 999) -> dict[str, tuple[int, bool]]:
+    """Each tab's waiting count (capped), for the dispatcher's home: the same rows as the tabs."""
+    if not may_keep_aftercare(person):
+        return {}
+    return {key: capped_count(qs, cap) for key, qs in aftercare_queues(person).items()}
+
+
 def aftercare_get_for(person: Person, pk: int) -> Issue:
     """A resolved issue of the person's territory; 404 for anything else."""
     try:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from sanfuwu.orgs.models import Region, RegionKind
+from sanfuwu.orgs.models import Category, Department, Region, RegionKind
 
 
 def regions_of_kind(kind: str, *, within: QuerySet[Region] | None = None) -> QuerySet[Region]:
@@ -37,3 +37,15 @@ def region_labels(regions: list[Region]) -> dict[int, str]:
         else:
             labels[region.pk] = " / ".join(names.get(i, "") for i in chain)
     return labels
+
+
+def categories_led_by(department: Department) -> list[Category]:
+    """The categories a department handles by default: what it can expect to be given."""
+    return list(Category.objects.filter(default_department=department, active=True))
+
+
+def category_routing() -> list[Category]:
+    """Each category with its default lead department, as the dispatcher routes them."""
+    return list(
+        Category.objects.filter(active=True).select_related("default_department").order_by("sort_order")
+    )

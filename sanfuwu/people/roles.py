@@ -74,3 +74,8 @@ MEETING_CHAIRS = frozenset({Role.ADMIN, Role.LEADER})
 
 # Find the review meetings in the menu: the chairs, and the evaluators who score.
 REVIEW_PARTICIPANTS = MEETING_CHAIRS | {Role.EVALUATOR}
+
+# See the territory's enterprise figures on the home page (enterprises, industries, the units one
+# level down): those who direct work across it. To a handler, a grid worker, an evaluator or a
+# supervisor a district's enterprise count means nothing for the day's work.
+TERRITORY_FIGURE_READERS = frozenset({Role.ADMIN, Role.LEADER, Role.DISPATCHER})

@@ -86,3 +86,16 @@ def stand_in_get_for(person: Person, pk: int) -> StandIn:
     if found is None:
         raise Http404("没有找到该代理设置")
     return found
+
+
+def colleagues_of(person: Person, n: int = 12) -> list[Person]:
+    """The other active people of a person's department."""
+    if person.department_id is None:
+        return []
+    return list(
+        Person.objects.filter(department_id=person.department_id, is_active=True).exclude(pk=person.pk)[:n]
+    )
+
+
+def active_headcount(viewer: Person) -> int:
+    return people_visible_to(viewer).filter(is_active=True).count()

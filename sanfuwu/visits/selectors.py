@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import Max, Q, QuerySet
 from django.http import Http404, QueryDict
@@ -13,6 +14,7 @@ from sanfuwu.people.models import Person
 from sanfuwu.people.roles import OVERSEERS
 from sanfuwu.people.scope import scope_of
 from sanfuwu.targets.models import Target
+from sanfuwu.visits.coverage import coverage
 from sanfuwu.visits.models import Pairing, Policy, Visit
 
 
@@ -97,3 +99,45 @@ def policies_heard(target: Target) -> list[tuple[Policy, date]]:
     last = {row["policy_id"]: row["last"] for row in rows}
     policies = Policy.objects.filter(pk__in=last)
     return sorted(((p, last[p.pk]) for p in policies), key=lambda pair: pair[1], reverse=True)
+
+
+@dataclass(frozen=True)
+class DuePairing:
+    """A pairing whose running slot is not met yet: the target to visit, by when, and how far behind."""
+
+    pairing: Pairing
+    due_by: date  # the last day of the running slot
+    missed: int  # earlier slots of the last quarter that went without a visit
+    last_visit: date | None
+
+
+@dataclass
+class VisitsDue:
+    week: list[DuePairing]
+    month: list[DuePairing]
+
+
+# Far enough back to see the quarter before for a quarterly pairing, and a weekly one's weeks.
+DUE_LOOKBACK_DAYS = 92
+
+
+def pairings_due(person: Person, today: date) -> VisitsDue:
+    """The pairings a person holds whose running slot ends this week or this month and has no
+    visit yet, most overdue first: the most slots missed lately, then the longest since the last
+    visit (never visited before all), then the earliest due. Counted as 走访覆盖 counts them."""
+    sunday = today + timedelta(days=6 - today.weekday())
+    _first, month_end = month_bounds(None, today)
+    # A week that runs into next month is still this week's.
+    until = max(month_end, sunday)
+    own = pairings_visible_to(person).filter(person=person)
+    results = coverage(own, start=today - timedelta(days=DUE_LOOKBACK_DAYS), end=until, today=today)
+    week: list[DuePairing] = []
+    month: list[DuePairing] = []
+    for result in results:
+        if result.pending is None or result.pending.end > until:
+            continue
+        due = DuePairing(result.pairing, result.pending.end, len(result.missed), result.last_visit)
+        (week if due.due_by <= sunday else month).append(due)
+    for rows in (week, month):
+        rows.sort(key=lambda d: (-d.missed, d.last_visit or date.min, d.due_by, d.pairing.target.name))
+    return VisitsDue(week=week, month=month)
