@@ -22,7 +22,7 @@ from sanfuwu.issues.models import (
     Milestone,
 )
 from sanfuwu.issues.replay import issue_replay, issue_state
-from sanfuwu.people.models import Person
+from sanfuwu.people.models import Person, StandIn
 from sanfuwu.scoring.models import (
     Indicator,
     ManualValue,
@@ -80,6 +80,7 @@ def _empty_the_district() -> None:
     MonthlyRollup.objects.all().delete()
     ImportRun.objects.all().delete()
     StoredFile.objects.all().delete()
+    StandIn.objects.all().delete()  # who covers whom this week is not a workbook's to carry
     Person.objects.exclude(username="admin").delete()
 
 
