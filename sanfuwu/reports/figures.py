@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from difflib import SequenceMatcher
 from typing import Any
 
 from django.db.models import Count, Q
@@ -80,6 +82,52 @@ class Figures:
         return self.resolved / self.collected if self.collected else None
 
 
+EXAMPLES_READ = 200  # the latest titles of a category read to find its common problems
+SAME_PROBLEM = 0.8  # titles this alike (after the place) name one problem
+PUNCTUATION = " \t\r\n。，、；：！？!?,.;:…"
+
+
+def _place_names() -> list[str]:
+    """Region names, the longest first, as they open the titles of problems raised there."""
+    return sorted(set(Region.objects.values_list("name", flat=True)), key=len, reverse=True)
+
+
+def problem_core(title: str, places: list[str], target: str | None = None) -> str:
+    """A title without the place or enterprise that opens it and without closing punctuation:
+    "医药港小镇小区夜间停车位严重不足" and "云滨社区小区夜间停车位严重不足" are one problem."""
+    core = title.strip(PUNCTUATION)
+    for name in ([target] if target else []) + places:
+        if name and core.startswith(name) and len(core) > len(name) + 3:
+            core = core[len(name) :].lstrip(PUNCTUATION + "的")
+            break
+    return core.strip(PUNCTUATION)
+
+
+def _alike(a: str, b: str) -> bool:
+    return a == b or SequenceMatcher(None, a, b).ratio() >= SAME_PROBLEM
+
+
+def common_problems(
+    titles: Iterable[tuple[str, str | None]], places: list[str], named: Iterable[str] = (), limit: int = 3
+) -> list[tuple[str, int]]:
+    """The distinct problems among (title, enterprise) pairs, the most often raised first (then the
+    latest), each with how many times; never one alike to another or to one already `named`."""
+    before = list(named)
+    groups: list[list[Any]] = []  # [core, times], in the order first met
+    for title, target in titles:
+        core = problem_core(title, places, target)
+        if not core or any(_alike(old, core) for old in before):
+            continue
+        for group in groups:
+            if _alike(group[0], core):
+                group[1] += 1
+                break
+        else:
+            groups.append([core, 1])
+    ranked = sorted(enumerate(groups), key=lambda g: (-g[1][1], g[0]))
+    return [(core, n) for _i, (core, n) in ranked[:limit]]
+
+
 def bulletin_figures(unit: Region, start: date, end: date) -> Figures:
     since, until = day_range(start, end)
     territory = Issue.objects.filter(region__in=unit.subtree()).exclude(status=Status.VOID)
@@ -137,13 +185,17 @@ def bulletin_figures(unit: Region, start: date, end: date) -> Figures:
         supervised.select_related("lead_department").order_by("-supervision_level", "due_date")[:30]
     )
     top = collected.values("category__name").annotate(n=Count("id")).order_by("-n", "category__name")[:5]
+    places = _place_names()
+    seen: list[str] = []  # a problem named under one category is not named again under another
     for name, n in ((row["category__name"], row["n"]) for row in top):
-        examples = list(
+        recent = (
             collected.filter(category__name=name)
             .order_by("-registered_at")
-            .values_list("title", flat=True)[:3]
+            .values_list("title", "target__name")[:EXAMPLES_READ]
         )
-        figures.categories.append((name, n, examples))
+        examples = common_problems(recent, places, seen)
+        seen.extend(core for core, _n in examples)
+        figures.categories.append((name, n, [f"{core}（{k}件）" if k > 1 else core for core, k in examples]))
     ids = unit.subtree().values("id")
     pairings = Pairing.objects.filter(Q(target__region_id__in=ids) | Q(target__grid_id__in=ids))
     if (end - start).days < 27:

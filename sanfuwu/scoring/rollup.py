@@ -13,12 +13,18 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 
-from sanfuwu.scoring.measures import COMPUTED
-from sanfuwu.scoring.models import League, MonthlyCount, MonthlyRollup, Source
+from sanfuwu.core.periods import day_range
+from sanfuwu.issues.models import DONE_STATUSES, Issue, IssueEvent, Rating, Status
+from sanfuwu.orgs.models import Region, RegionKind
+from sanfuwu.scoring.measures import COMPUTED, STREET_PATH_LENGTH
+from sanfuwu.scoring.models import CoverageCount, DashboardCount, League, MonthlyCount, MonthlyRollup, Source
 from sanfuwu.scoring.ranking import Measure, rate
+from sanfuwu.visits.coverage import coverage, street_finder
+from sanfuwu.visits.models import Pairing
 
 ROLLED = (Source.RESPONSE, Source.ON_TIME, Source.RESOLUTION, Source.SATISFACTION, Source.REOPEN)
 RECOUNTED_MONTHS = 3
@@ -51,8 +57,81 @@ def rollup_month(month: date) -> int:
                                          numerator=int(m.numerator or 0), denominator=int(m.denominator or 0)))  # fmt: skip
     MonthlyCount.objects.filter(month=first).delete()
     MonthlyCount.objects.bulk_create(rows)
-    MonthlyRollup.objects.update_or_create(month=first, defaults={"computed_at": timezone.now()})
-    return len(rows)
+    written = len(rows) + rollup_dashboard(first, last)
+    now = timezone.now()
+    MonthlyRollup.objects.update_or_create(month=first, defaults={"computed_at": now, "dashboard_at": now})
+    return written
+
+
+def _streets() -> dict[str, int]:
+    streets = Region.objects.filter(kind__in=[RegionKind.STREET, RegionKind.PARK]).values_list("path", "pk")
+    return {path[:STREET_PATH_LENGTH]: pk for path, pk in streets}
+
+
+def rollup_dashboard(first: date, last: date) -> int:
+    """The dashboard's counts of one month (DashboardCount, CoverageCount); returns the rows written."""
+    since, until = day_range(first, last)
+    streets = _streets()
+    keys = ("street", "department", "source", "tier", "category")
+    fields = ("registered", "done", "rated", "pleased")
+    counts: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: dict.fromkeys(fields, 0))
+    registered = (
+        Issue.objects.filter(registered_at__gte=since, registered_at__lt=until)
+        .exclude(status=Status.VOID)
+        .values("source", "tier", street=Substr("region__path", 1, STREET_PATH_LENGTH),
+                dept=F("lead_department_id"), cat=F("category_id"))
+        .annotate(n=Count("id"), ok=Count("id", filter=Q(status__in=DONE_STATUSES)))
+    )  # fmt: skip
+    for row in registered:
+        entry = counts[(streets.get(row["street"]), row["dept"], row["source"], row["tier"], row["cat"])]
+        entry["registered"] += row["n"]
+        entry["done"] += row["ok"]
+    rated = (
+        IssueEvent.objects.filter(action="rate", at__gte=since, at__lt=until)
+        .exclude(issue__status=Status.VOID)
+        .values(street=Substr("issue__region__path", 1, STREET_PATH_LENGTH), dept=F("issue__lead_department_id"),
+                source=F("issue__source"), tier=F("issue__tier"), cat=F("issue__category_id"))
+        .annotate(n=Count("id"), ok=Count("id", filter=Q(changes__rating__in=[Rating.SATISFIED.value, Rating.BASIC.value])))
+    )  # fmt: skip
+    for row in rated:
+        entry = counts[(streets.get(row["street"]), row["dept"], row["source"], row["tier"], row["cat"])]
+        entry["rated"] += row["n"]
+        entry["pleased"] += row["ok"]
+    DashboardCount.objects.filter(month=first).delete()
+    DashboardCount.objects.bulk_create(
+        [DashboardCount(month=first, **dict(zip(keys, key, strict=True)), **n) for key, n in counts.items()],
+        batch_size=2000,
+    )
+    covered: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+    find_street = street_finder()
+    today = timezone.localdate()
+    for result in coverage(Pairing.objects.all(), start=first, end=last, today=today):
+        if result.counted:
+            street = find_street(result.pairing)
+            key = (street[0] if street else None, result.pairing.target.grid_id, result.pairing.department_id)
+            covered[key][0] += 1
+            covered[key][1] += result.fulfilled
+    CoverageCount.objects.filter(month=first).delete()
+    CoverageCount.objects.bulk_create([
+        CoverageCount(month=first, street=street, grid=grid, department=department, pairings=n, fulfilled=met)
+        for (street, grid, department), (n, met) in covered.items()
+    ])  # fmt: skip
+    return len(counts) + len(covered)
+
+
+def dashboard_months(months: list[date]) -> Any:
+    """When the oldest of these months' dashboard counts were taken; None when one is missing.
+    Months after the running one hold nothing yet and need no count."""
+    running = timezone.localdate().replace(day=1)
+    needed = [m for m in months if m <= running]
+    stamps = list(
+        MonthlyRollup.objects.filter(month__in=needed, dashboard_at__isnull=False).values_list(
+            "dashboard_at", flat=True
+        )
+    )
+    if len(stamps) != len(needed):
+        return None
+    return min(s for s in stamps if s is not None) if stamps else timezone.now()
 
 
 def rollup_recent(today: date | None = None) -> list[date]:
@@ -69,6 +148,8 @@ def rollup_recent(today: date | None = None) -> list[date]:
 
 def rolled_measures(source: str, league: str, start: date, end: date) -> dict[Any, Measure] | None:
     """The rate per unit from the roll-ups, or None when the period cannot be read from them."""
+    if source == Source.COVERAGE:
+        return _rolled_coverage(league, start, end)
     if source not in ROLLED:
         return None
     months = months_of(start, end)
@@ -84,6 +165,48 @@ def rolled_measures(source: str, league: str, start: date, end: date) -> dict[An
         sums[row["unit"]] = [row["num"], row["den"]]
     return {
         unit: Measure(value=rate(n, d), cases=d, numerator=n, denominator=d) for unit, (n, d) in sums.items()
+    }
+
+
+def rolled_league(league: str, start: date, end: date) -> dict[str, dict[Any, Measure]]:
+    """Every rolled-up rate of a league for the period in one read: source → unit → measure; empty
+    when a month of the period is not rolled up (each indicator is then counted from the issues)."""
+    months = months_of(start, end)
+    if not months or MonthlyRollup.objects.filter(month__in=months).count() != len(months):
+        return {}
+    sums: dict[str, dict[Any, Measure]] = {source: {} for source in ROLLED}
+    rows = (
+        MonthlyCount.objects.filter(league=league, source__in=ROLLED, month__in=months)
+        .values("source", "unit")
+        .annotate(num=Sum("numerator"), den=Sum("denominator"))
+    )
+    for row in rows:
+        n, d = row["num"], row["den"]
+        sums[row["source"]][row["unit"]] = Measure(value=rate(n, d), cases=d, numerator=n, denominator=d)
+    coverage = _rolled_coverage(league, start, end)
+    if coverage is not None:
+        sums[Source.COVERAGE] = coverage
+    return sums
+
+
+def _rolled_coverage(league: str, start: date, end: date) -> dict[Any, Measure] | None:
+    """Visit coverage of a single month from its counts; a quarter or a year is no sum of months
+    (a quarterly pairing is due once a quarter), so it is counted from the visits."""
+    months = months_of(start, end)
+    if not months or len(months) != 1 or dashboard_months(months) is None:
+        return None
+    field = "department" if league == League.DEPARTMENT else "street"
+    rows = (
+        CoverageCount.objects.filter(month=months[0], **{f"{field}__isnull": False})
+        .values(field)
+        .annotate(n=Sum("pairings"), met=Sum("fulfilled"))
+    )
+    return {
+        row[field]: Measure(
+            value=rate(row["met"], row["n"]), cases=row["n"], numerator=row["met"], denominator=row["n"]
+        )
+        for row in rows
+        if row["n"]
     }
 
 
