@@ -70,3 +70,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench.ranking
 	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.exports
+	$(BIN)/python -m bench.dashboard

@@ -53,7 +53,8 @@ def build() -> None:
     missing = N - Issue.objects.count()
     if missing <= 0:
         return
-    rng = random.Random(1)
+    rng = random.Random(N + missing)
+    numbered = Issue.objects.filter(number__startswith="BD-").count()  # a build stopped halfway goes on
     grids = list(Region.objects.filter(kind=RegionKind.GRID))
     categories = [c for c in Category.objects.select_related("default_department") if c.default_department]
     person = Person.objects.get(username="dispatcher")
@@ -75,7 +76,7 @@ def build() -> None:
             if status in DONE:
                 resolved = min(now, dispatched + timedelta(days=rng.uniform(1, 25)))  # type: ignore[operator]
             issues.append(Issue(
-                number=f"BD-{i:08d}", title="基准问题", description="基准", source=rng.choice(sources), category=category,
+                number=f"BD-{numbered + i:08d}", title="基准问题", description="基准", source=rng.choice(sources), category=category,
                 region=rng.choice(grids), tier=rng.choice(tiers), status=status, registered_at=registered, registered_by=person,
                 lead_department=category.default_department if dispatched else None, dispatched_at=dispatched,
                 resolved_at=resolved, due_date=due, supervised=status in RUNNING and rng.random() < 0.1,
