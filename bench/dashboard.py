@@ -76,7 +76,8 @@ def build() -> None:
             if status in DONE:
                 resolved = min(now, dispatched + timedelta(days=rng.uniform(1, 25)))  # type: ignore[operator]
             issues.append(Issue(
-                number=f"BD-{numbered + i:08d}", title="基准问题", description="基准", source=rng.choice(sources), category=category,
+                number=f"BD-{numbered + i:08d}", title="基准问题", description="基准", category=category,
+                source=rng.choice(sources),
                 region=rng.choice(grids), tier=rng.choice(tiers), status=status, registered_at=registered, registered_by=person,
                 lead_department=category.default_department if dispatched else None, dispatched_at=dispatched,
                 resolved_at=resolved, due_date=due, supervised=status in RUNNING and rng.random() < 0.1,

@@ -28,6 +28,7 @@ from sanfuwu.visits.models import Pairing
 
 ROLLED = (Source.RESPONSE, Source.ON_TIME, Source.RESOLUTION, Source.SATISFACTION, Source.REOPEN)
 RECOUNTED_MONTHS = 3
+BACKFILLED_MONTHS = 12
 
 
 def month_end(first: date) -> date:
@@ -141,6 +142,12 @@ def rollup_recent(today: date | None = None) -> list[date]:
     for _ in range(RECOUNTED_MONTHS - 1):
         first = (first - timedelta(days=1)).replace(day=1)
         months.append(first)
+    # The dashboard charts half a year: a month of the last year never counted for it (a new
+    # install, or counted before the dashboard read roll-ups) is counted once too.
+    for _ in range(BACKFILLED_MONTHS - RECOUNTED_MONTHS):
+        first = (first - timedelta(days=1)).replace(day=1)
+        if not MonthlyRollup.objects.filter(month=first, dashboard_at__isnull=False).exists():
+            months.append(first)
     for month in months:
         rollup_month(month)
     return months

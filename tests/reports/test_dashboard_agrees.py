@@ -9,9 +9,11 @@ import re
 from datetime import date
 from difflib import SequenceMatcher
 from html import unescape
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from docx import Document
 
@@ -29,16 +31,47 @@ TODAY = date(2025, 11, 14)
 MONTH = "2025-10"
 
 
-def dashboard_of(client, region: Region | None) -> tuple[dict, str]:  # type: ignore[no-untyped-def]
+def dashboard_of(client: Client, region: Region | None) -> tuple[dict[str, Any], str]:
     query = {"month": MONTH, "span": "month", **({"region": str(region.pk)} if region else {})}
     html = client.get(reverse("race:dashboard"), query).content.decode()
-    data = json.loads(unescape(html.split('id="dashboard-data" type="application/json">')[1].split("</script>")[0]))
+    data = json.loads(
+        unescape(html.split('id="dashboard-data" type="application/json">')[1].split("</script>")[0])
+    )
     return data, html
 
 
-def listed(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def listed(client: Client, url: str) -> int:
     html = client.get(unescape(url)).content.decode()
     return int(re.search(r'id="issue-count">([\d,]+)<', html).group(1).replace(",", ""))  # type: ignore[union-attr]
+
+
+def bars_open_their_lists(client: Client, data: dict[str, Any]) -> None:
+    """Every bar of the charts opens the issue list it counts: as many issues as the bar says."""
+    links = data["links"]
+    month = -1  # the charts' last month, the one asked for
+    for series, urls in zip(data["sources"] + data["tiers"], links["sources"] + links["tiers"], strict=True):
+        assert len(urls) == len(data["months"])
+        if series["data"][month]:
+            assert listed(client, urls[month]) == series["data"][month], series["name"]
+    for category, url in zip(data["categories"], links["categories"], strict=True):
+        assert listed(client, url) == category["value"], category["name"]
+    departments = data["departments"]
+    assert len(departments["names"]) == len(links["overdue"]) == len(links["supervised"]) > 10
+    for name, overdue, supervised, late_url, board_url in zip(
+        departments["names"],
+        departments["overdue"],
+        departments["supervised"],
+        links["overdue"],
+        links["supervised"],
+        strict=True,
+    ):
+        assert (listed(client, late_url), listed(client, board_url)) == (overdue, supervised), name
+    assert len(links["satisfaction"]) == len(data["satisfaction"])
+    assert len(links["coverage"]) == len(data["coverage"]["names"]) > 0
+    assert all(
+        client.get(unescape(url)).status_code == 200
+        for url in links["coverage"][:3] + links["satisfaction"][-1:]
+    )
 
 
 def test_the_dashboard_and_the_bulletin_agree_for_every_unit_of_a_month(db: None, tmp_path) -> None:
@@ -46,7 +79,9 @@ def test_the_dashboard_and_the_bulletin_agree_for_every_unit_of_a_month(db: None
     start, end = span_bounds("month", MONTH, TODAY)
     since, until = day_range(start, end)
     # The month holds void issues: neither the dashboard nor the bulletin may count them.
-    assert Issue.objects.filter(status=Status.VOID, registered_at__gte=since, registered_at__lt=until).exists()
+    assert Issue.objects.filter(
+        status=Status.VOID, registered_at__gte=since, registered_at__lt=until
+    ).exists()
     leader = Person.objects.get(username="leader")
     client = client_for(leader)
     district = Region.objects.get(kind=RegionKind.DISTRICT)
@@ -60,9 +95,14 @@ def test_the_dashboard_and_the_bulletin_agree_for_every_unit_of_a_month(db: None
             totals = data["totals"]
             assert totals["registered"] == figures.collected, unit
             assert totals["resolved"] == figures.resolved, unit
-            assert (totals["overdue"], totals["supervised"]) == (figures.overdue_count, figures.supervised_count), unit
+            assert (totals["overdue"], totals["supervised"]) == (
+                figures.overdue_count,
+                figures.supervised_count,
+            ), unit
             # The month is the charts' last: the tiers of the bulletin are the chart's last column.
-            assert {t["name"]: t["data"][-1] for t in data["tiers"]} == {t.label: t.total for t in figures.tiers}, unit
+            assert {t["name"]: t["data"][-1] for t in data["tiers"]} == {
+                t.label: t.total for t in figures.tiers
+            }, unit
             categories = {c["name"]: c["value"] for c in data["categories"]}
             assert all(categories[name] == n for name, n, _examples in figures.categories), unit
             if counted_from == "roll-ups":
@@ -71,6 +111,8 @@ def test_the_dashboard_and_the_bulletin_agree_for_every_unit_of_a_month(db: None
                 for key in ("registered", "resolved", "overdue", "supervised"):
                     link = html.split(f'id="list-{key}" href="')[1].split('"')[0]
                     assert listed(client, link) == totals[key], (unit, key)
+                if region is None:
+                    bars_open_their_lists(client, data)
         # Then again counted from the issues themselves, as before the hourly job has run.
         MonthlyRollup.objects.update(dashboard_at=None)
 
@@ -83,9 +125,7 @@ def test_the_dashboard_and_the_bulletin_agree_for_every_unit_of_a_month(db: None
     assert "已解决" not in text and "解决率" not in text.replace("办结率", "")
     assert not re.search(r"[。，、；：！？]{2}", text), re.findall(r".{8}[。，、；：！？]{2}.{4}", text)
     problems = [
-        re.sub(r"（\d+件）$", "", p)
-        for line in re.findall(r"主要是：(.*)。", text)
-        for p in line.split("；")
+        re.sub(r"（\d+件）$", "", p) for line in re.findall(r"主要是：(.*)。", text) for p in line.split("；")
     ]
     assert len(problems) >= 5
     for n, a in enumerate(problems):

@@ -3,10 +3,12 @@ on both, and units tied at the cut all in or all out."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sanfuwu.scoring.ranking import Standing, competition_ranks, red_and_black
 
 
-def league(indexes: dict[str, float | None]) -> list[Standing]:
+def league(indexes: Mapping[str, float | None]) -> list[Standing]:
     ranks = competition_ranks(indexes)
     return [Standing(unit=u, index=i, rank=ranks[u]) for u, i in indexes.items()]
 
@@ -45,7 +47,7 @@ def test_units_tied_at_the_cut_are_all_left_off_rather_than_one_picked() -> None
 
 
 def test_a_league_all_level_has_no_boards_and_the_unranked_are_never_on_them() -> None:
-    assert units(red_and_black(league({u: 80.0 for u in "abcdef"}), 3)) == ([], [])
+    assert units(red_and_black(league(dict.fromkeys("abcdef", 80.0)), 3)) == ([], [])
     red, black = units(red_and_black(league({"a": 90.0, "b": 80.0, "c": 70.0, "x": None, "y": None}), 3))
     assert red == ["a"] and black == ["c"]
 
