@@ -32,7 +32,7 @@ from sanfuwu.issues.models import (
 )
 from sanfuwu.orgs.models import Category, Department, Region
 from sanfuwu.scoring.models import CoverageCount, DashboardCount
-from sanfuwu.scoring.rollup import dashboard_months, months_of
+from sanfuwu.scoring.rollup import coverage_span, dashboard_months, months_of
 from sanfuwu.visits.coverage import by_grid, coverage, roll_up
 from sanfuwu.visits.models import Pairing
 
@@ -136,9 +136,9 @@ def _grid_coverage(
     pairings: QuerySet[Pairing], slice_: Slice | None, start: date, end: date, rolled: bool
 ) -> list[tuple[int, str, int, int]]:
     """(grid id, name, pairings due, visited as required) per grid, by name."""
-    months = months_of(start, end) or []
-    if rolled and slice_ is not None and len(months) == 1:
-        counts = CoverageCount.objects.filter(month=months[0], grid__isnull=False)
+    span = coverage_span(start, end)
+    if rolled and slice_ is not None and span is not None:
+        counts = CoverageCount.objects.filter(month=start, span=span, grid__isnull=False)
         if slice_.street is not None:
             counts = counts.filter(street=slice_.street)
         if slice_.department is not None:

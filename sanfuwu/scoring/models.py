@@ -285,10 +285,13 @@ class DashboardCount(models.Model):
 
 
 class CoverageCount(models.Model):
-    """Visit coverage of one month by the street, grid and department of the pairings: those due
-    in the month and those visited as required, for the dashboard's grids and the ranking's rate."""
+    """Visit coverage of a month, a quarter or a year (starting on `month`) by the street, grid and
+    department of the pairings: those due in the period and those visited as required, for the
+    dashboard's grids and the ranking's rate. A quarter is no sum of its months (a quarterly
+    pairing is due once in it), so each span is counted on its own."""
 
     month = models.DateField(_("月份"))
+    span = models.CharField(_("统计周期"), max_length=8, default="month")
     street = models.PositiveIntegerField(_("街道"), null=True)
     grid = models.PositiveIntegerField(_("网格"), null=True)
     department = models.PositiveIntegerField(_("包联部门"), null=True)
@@ -296,7 +299,7 @@ class CoverageCount(models.Model):
     fulfilled = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["month", "street"], name="coveragecount_street")]
+        indexes = [models.Index(fields=["month", "span", "street"], name="coveragecount_street")]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.street}/{self.grid}/{self.department}: {self.fulfilled}/{self.pairings}"

@@ -28,7 +28,7 @@ from sanfuwu.visits.models import Pairing
 
 ROLLED = (Source.RESPONSE, Source.ON_TIME, Source.RESOLUTION, Source.SATISFACTION, Source.REOPEN)
 RECOUNTED_MONTHS = 3
-BACKFILLED_MONTHS = 12
+BACKFILLED_MONTHS = 24  # two years: a year and the year before it, for its movement
 
 
 def month_end(first: date) -> date:
@@ -47,7 +47,7 @@ def months_of(start: date, end: date) -> list[date] | None:
 
 
 @transaction.atomic
-def rollup_month(month: date) -> int:
+def rollup_month(month: date, *, counted: set[tuple[str, date]] | None = None) -> int:
     """Recount one month for both leagues; returns the rows written."""
     first, last = month.replace(day=1), month_end(month.replace(day=1))
     rows = []
@@ -58,7 +58,7 @@ def rollup_month(month: date) -> int:
                                          numerator=int(m.numerator or 0), denominator=int(m.denominator or 0)))  # fmt: skip
     MonthlyCount.objects.filter(month=first).delete()
     MonthlyCount.objects.bulk_create(rows)
-    written = len(rows) + rollup_dashboard(first, last)
+    written = len(rows) + rollup_dashboard(first, last, counted=counted)
     now = timezone.now()
     MonthlyRollup.objects.update_or_create(month=first, defaults={"computed_at": now, "dashboard_at": now})
     return written
@@ -69,8 +69,9 @@ def _streets() -> dict[str, int]:
     return {path[:STREET_PATH_LENGTH]: pk for path, pk in streets}
 
 
-def rollup_dashboard(first: date, last: date) -> int:
-    """The dashboard's counts of one month (DashboardCount, CoverageCount); returns the rows written."""
+def rollup_dashboard(first: date, last: date, *, counted: set[tuple[str, date]] | None = None) -> int:
+    """The dashboard's counts of one month (DashboardCount), and the coverage of the month, its
+    quarter and its year (CoverageCount) unless `counted` already holds them; returns the rows written."""
     since, until = day_range(first, last)
     streets = _streets()
     keys = ("street", "department", "source", "tier", "category")
@@ -103,21 +104,48 @@ def rollup_dashboard(first: date, last: date) -> int:
         [DashboardCount(month=first, **dict(zip(keys, key, strict=True)), **n) for key, n in counts.items()],
         batch_size=2000,
     )
+    counted = set() if counted is None else counted
+    covered = 0
+    for span, start, end in _spans_of(first):
+        if (span, start) not in counted:
+            covered += _rollup_coverage(span, start, end)
+            counted.add((span, start))
+    return len(counts) + covered
+
+
+def _spans_of(first: date) -> list[tuple[str, date, date]]:
+    """The month, and the quarter and the year it belongs to: the periods a page may ask for."""
+    quarter = first.replace(month=(first.month - 1) // 3 * 3 + 1)
+    return [
+        ("month", first, month_end(first)),
+        ("quarter", quarter, month_end(quarter.replace(month=quarter.month + 2))),
+        ("year", first.replace(month=1), date(first.year, 12, 31)),
+    ]
+
+
+def _rollup_coverage(span: str, start: date, end: date) -> int:
     covered: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
     find_street = street_finder()
-    today = timezone.localdate()
-    for result in coverage(Pairing.objects.all(), start=first, end=last, today=today):
+    for result in coverage(Pairing.objects.all(), start=start, end=end, today=timezone.localdate()):
         if result.counted:
             street = find_street(result.pairing)
             key = (street[0] if street else None, result.pairing.target.grid_id, result.pairing.department_id)
             covered[key][0] += 1
             covered[key][1] += result.fulfilled
-    CoverageCount.objects.filter(month=first).delete()
+    CoverageCount.objects.filter(month=start, span=span).delete()
     CoverageCount.objects.bulk_create([
-        CoverageCount(month=first, street=street, grid=grid, department=department, pairings=n, fulfilled=met)
+        CoverageCount(month=start, span=span, street=street, grid=grid, department=department, pairings=n, fulfilled=met)
         for (street, grid, department), (n, met) in covered.items()
     ])  # fmt: skip
-    return len(counts) + len(covered)
+    return len(covered)
+
+
+def coverage_span(start: date, end: date) -> str | None:
+    """Which rolled-up span a period is — a month, a quarter or a year — or None."""
+    for span, first, last in _spans_of(start):
+        if (first, last) == (start, end):
+            return span
+    return None
 
 
 def dashboard_months(months: list[date]) -> Any:
@@ -142,14 +170,16 @@ def rollup_recent(today: date | None = None) -> list[date]:
     for _ in range(RECOUNTED_MONTHS - 1):
         first = (first - timedelta(days=1)).replace(day=1)
         months.append(first)
-    # The dashboard charts half a year: a month of the last year never counted for it (a new
-    # install, or counted before the dashboard read roll-ups) is counted once too.
+    # The dashboard charts half a year, a ranking may ask for a year and the year before: a month
+    # of the last two years never counted for them (a new install, or counted before the dashboard
+    # read roll-ups) is counted once too.
     for _ in range(BACKFILLED_MONTHS - RECOUNTED_MONTHS):
         first = (first - timedelta(days=1)).replace(day=1)
         if not MonthlyRollup.objects.filter(month=first, dashboard_at__isnull=False).exists():
             months.append(first)
+    counted: set[tuple[str, date]] = set()  # a quarter or a year shared by several months, once
     for month in months:
-        rollup_month(month)
+        rollup_month(month, counted=counted)
     return months
 
 
@@ -197,14 +227,14 @@ def rolled_league(league: str, start: date, end: date) -> dict[str, dict[Any, Me
 
 
 def _rolled_coverage(league: str, start: date, end: date) -> dict[Any, Measure] | None:
-    """Visit coverage of a single month from its counts; a quarter or a year is no sum of months
-    (a quarterly pairing is due once a quarter), so it is counted from the visits."""
+    """Visit coverage of a month, a quarter or a year from its own counts, or None."""
+    span = coverage_span(start, end)
     months = months_of(start, end)
-    if not months or len(months) != 1 or dashboard_months(months) is None:
+    if span is None or not months or dashboard_months(months) is None:
         return None
     field = "department" if league == League.DEPARTMENT else "street"
     rows = (
-        CoverageCount.objects.filter(month=months[0], **{f"{field}__isnull": False})
+        CoverageCount.objects.filter(month=start, span=span, **{f"{field}__isnull": False})
         .values(field)
         .annotate(n=Sum("pairings"), met=Sum("fulfilled"))
     )

@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('month', models.DateField(verbose_name='月份')),
+                ('span', models.CharField(default='month', max_length=8, verbose_name='统计周期')),
                 ('street', models.PositiveIntegerField(null=True, verbose_name='街道')),
                 ('grid', models.PositiveIntegerField(null=True, verbose_name='网格')),
                 ('department', models.PositiveIntegerField(null=True, verbose_name='包联部门')),
@@ -27,7 +28,7 @@ class Migration(migrations.Migration):
                 ('fulfilled', models.PositiveIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['month', 'street'], name='coveragecount_street')],
+                'indexes': [models.Index(fields=['month', 'span', 'street'], name='coveragecount_street')],
             },
         ),
         migrations.CreateModel(
