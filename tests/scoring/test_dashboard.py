@@ -91,3 +91,20 @@ def test_a_department_head_sees_the_issues_their_department_leads(
     data, _html = dashboard(client)
     assert data["totals"]["registered"] == 2 and data["departments"]["names"] == ["建设局"]
     assert count_behind(client, data["links"]["categories"][0]) == 2
+
+
+def test_a_satisfaction_point_opens_the_issues_return_visited_that_month(
+    world: World, october: Department, leader: Person
+) -> None:
+    from sanfuwu.issues.models import IssueEvent
+
+    rated = Issue.objects.get(number="WT-V-2")
+    IssueEvent.objects.create(
+        issue=rated, seq=9, action="rate", at=datetime.combine(date(2025, 10, 20), time(9), BEIJING),
+        to_status=Status.RESOLVED, changes={"rating": "satisfied"},
+    )  # fmt: skip
+    client = client_for(leader)
+    data, _html = dashboard(client)
+    assert data["satisfaction"][-1] == 100.0 and data["satisfaction_counts"][-1] == [1, 1]
+    html = client.get(unescape(data["links"]["satisfaction"][-1])).content.decode()
+    assert "WT-V-2" in html and "WT-V-1" not in html and 'id="issue-count">1<' in html
