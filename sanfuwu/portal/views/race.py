@@ -55,11 +55,10 @@ def _unit_query(person: Person, league: str, unit: Any) -> dict[str, Any] | None
 
 
 def _drill(
-    person: Person, indicator: Indicator, league: str, unit: Any, board: Board, span: str
+    unit_query: dict[str, Any] | None, indicator: Indicator, unit: Any, board: Board, span: str
 ) -> str | None:
-    """Where the number comes from, when the reader may look: the rows a rate counts, the issues
-    behind a density, the review meeting behind its result."""
-    unit_query = _unit_query(person, league, unit)
+    """Where the number comes from, when the reader may look (`unit_query`): the rows a rate
+    counts, the issues behind a density, the review meeting behind its result."""
     if unit_query is None:
         return None
     if indicator.source in DRILLABLE:
@@ -89,13 +88,14 @@ def _rows(person: Person, board: Board, span: str) -> list[dict[str, Any]]:
     rows = []
     for standing in board.standings:
         cells = []
+        unit_query = _unit_query(person, board.league, standing.unit)
         for indicator in board.indicators:
             scored: Scored = standing.scores[indicator.pk]
             cells.append({
                 "text": format_value(indicator, scored.value), "insufficient": scored.insufficient,
                 "completion": None if scored.completion is None else f"{scored.completion * 100:.0f}%",
                 "cases": scored.cases, "fraction": _fraction(indicator, scored),
-                "link": _drill(person, indicator, board.league, standing.unit, board, span),
+                "link": _drill(unit_query, indicator, standing.unit, board, span),
                 "inline": indicator.source in DRILLABLE,
             })  # fmt: skip
         rows.append({"standing": standing, "name": board.name(standing.unit), "cells": cells})
