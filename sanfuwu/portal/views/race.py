@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanfuwu.core.periods import SPANS, previous_span, week_bounds, week_name
-from sanfuwu.issues.models import StatusGroup
+from sanfuwu.issues.models import Assignment, Issue, StatusGroup
 from sanfuwu.issues.selectors import issues_visible_to
 from sanfuwu.orgs.models import Region, RegionKind
 from sanfuwu.people.models import Person
@@ -189,7 +190,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     issues, pairings = region_filter(issues_visible_to(person), pairings_visible_to(person), region)
     own_department = person.department if person.department_id and not scope.everything else None
     if own_department is not None:
-        issues = issues.filter(lead_department_id=own_department.pk)
+        issues = _led_by(person, own_department.pk)
         pairings = pairings.filter(department_id=own_department.pk)
     data = dashboard_data(issues, pairings, start, end, slice_=_slice(person, region))
     data["links"] = _chart_links(data, span, start, end, region, own_department)
@@ -204,6 +205,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "counted_at": data["counted_at"] and datetime.fromisoformat(data["counted_at"]),
     }  # fmt: skip
     return render(request, "race/dashboard.html", context)
+
+
+def _led_by(person: Person, department: int) -> QuerySet[Issue]:
+    """What a department head's dashboard counts: the issues their department leads, of those they
+    see (issues_visible_to: handed to the department, or in their own region). Asked as a check per
+    issue rather than as the list of every issue ever handed over, which on a large district SQLite
+    would gather first (60,000 ids for one department of a million issues, 200 ms a count)."""
+    handed = Assignment.objects.filter(issue_id=OuterRef("pk"), department_id=department)
+    visible = Q(Exists(handed))
+    scope = scope_of(person)
+    if person.region_id and scope.region is not None:
+        visible |= Q(region_id__in=scope.region_ids())
+    return Issue.objects.filter(visible, lead_department_id=department)
 
 
 def _unit_filter(region: Region | None, department: Any) -> dict[str, Any]:
