@@ -71,3 +71,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.exports
 	$(BIN)/python -m bench.home
+	$(BIN)/python -m bench.dashboard

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from sanfuwu.core.forms import StyledForm
 from sanfuwu.core.periods import day_start
-from sanfuwu.issues.models import Issue, Source, Status, StatusGroup, Tier, status_group_q
+from sanfuwu.issues.models import Issue, IssueEvent, Source, Status, StatusGroup, Tier, status_group_q
 from sanfuwu.issues.selectors import issues_visible_to
 from sanfuwu.orgs.models import Category, Department, Region
 from sanfuwu.people.models import Person
@@ -70,6 +70,7 @@ class IssueFilterForm(StyledForm, forms.Form):
             ("dispatched", gettext_lazy("交办日期")),
             ("due", gettext_lazy("办理期限")),
             ("resolved", gettext_lazy("办结日期")),
+            ("rated", gettext_lazy("回访日期")),
         ],
     )
     date_from = forms.DateField(
@@ -82,6 +83,8 @@ class IssueFilterForm(StyledForm, forms.Form):
     # overdue: the late issues on the board); links from before the groups (?overdue=on) still work.
     overdue = forms.BooleanField(label=gettext_lazy("仅超期"), required=False)
     supervised = forms.BooleanField(label=gettext_lazy("仅督办中"), required=False)
+    # What the dashboard, the bulletin and the ranking count: every issue but the void ones.
+    live = forms.BooleanField(label=gettext_lazy("不含已作废"), required=False)
 
     def __init__(self, *args: Any, actor: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,7 +98,7 @@ class IssueFilterForm(StyledForm, forms.Form):
         return data
 
 
-DATE_BASES = {"dispatched": "dispatched_at", "due": "due_date", "resolved": "resolved_at"}
+DATE_BASES = {"dispatched": "dispatched_at", "due": "due_date", "resolved": "resolved_at", "rated": "rated"}
 
 
 def filter_issues(qs: QuerySet[Issue], data: dict[str, Any]) -> QuerySet[Issue]:
@@ -113,7 +116,15 @@ def filter_issues(qs: QuerySet[Issue], data: dict[str, Any]) -> QuerySet[Issue]:
         qs = qs.filter(lead_department=data["department"])
     # The date a range applies to: the horse race's drill-downs ask for the one their rate counts by.
     moment = DATE_BASES.get(data.get("basis") or "", "registered_at")
-    if moment == "due_date":
+    if moment == "rated":
+        # Issues with a return visit in the range: the dashboard's satisfaction of a month.
+        visits = IssueEvent.objects.filter(issue_id=OuterRef("pk"), action="rate")
+        if data.get("date_from"):
+            visits = visits.filter(at__gte=day_start(data["date_from"]))
+        if data.get("date_to"):
+            visits = visits.filter(at__lt=day_start(data["date_to"] + timedelta(days=1)))
+        qs = qs.filter(Exists(visits))
+    elif moment == "due_date":
         if data.get("date_from"):
             qs = qs.filter(due_date__gte=data["date_from"])
         if data.get("date_to"):
@@ -123,6 +134,8 @@ def filter_issues(qs: QuerySet[Issue], data: dict[str, Any]) -> QuerySet[Issue]:
             qs = qs.filter(**{f"{moment}__gte": day_start(data["date_from"])})
         if data.get("date_to"):
             qs = qs.filter(**{f"{moment}__lt": day_start(data["date_to"] + timedelta(days=1))})
+    if data.get("live"):
+        qs = qs.exclude(status=Status.VOID)
     # A ticked box is its group again (?overdue=on is ?group=overdue), so it can narrow another.
     ticked = {StatusGroup.OVERDUE: data.get("overdue"), StatusGroup.SUPERVISED: data.get("supervised")}
     groups: set[str] = {group for group, on in ticked.items() if on}

@@ -74,6 +74,7 @@ race_patterns = [
     path("export.xlsx", exports.ranking_export, name="export"),
     path("bulletin.docx", race.bulletin, name="bulletin"),
     path("dashboard/", race.dashboard, name="dashboard"),
+    path("drill/", race.drill_down, name="drill"),
     path("reviews/", race.reviews, name="reviews"),
     path("reviews/<int:pk>/", race.review, name="review"),
     path("reviews/<int:pk>/close/", race.review_close, name="review_close"),

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 from django.utils import timezone
@@ -42,8 +43,17 @@ def _paragraph(doc, text: str = "", *, font: str = BODY, size: float = 16, bold:
     # A heading never ends a page alone.
     fmt.keep_with_next = font in (HEADING, SUBHEADING, TITLE)
     if text:
-        _font(p.add_run(text), font, size, bold)
+        _font(p.add_run(tidy(text)), font, size, bold)
     return p
+
+
+_DOUBLED = re.compile(r"[。，、；：！？]+(?=[。，、；：！？])")
+
+
+def tidy(text: str) -> str:
+    """One mark where two meet ("问题。；" → "问题；"): a title's own full stop never doubles the
+    sentence's punctuation."""
+    return _DOUBLED.sub("", text)
 
 
 def _page_numbers(section) -> None:  # type: ignore[no-untyped-def]
@@ -138,9 +148,9 @@ def bulletin_document(figures: Figures, board: Board | None, *, issuer: str) -> 
         tiers["long_term"],
     )
     _paragraph(doc, (
-        f"{period}，共收集问题{figures.collected}件，已解决{figures.resolved}件，解决率{_percent(figures.resolution_rate)}。"
-        f"其中：已经办{done.total}件；立刻办{immediate.total}件，已完成{immediate.done}件；"
-        f"限期办{deadline.total}件，已完成{deadline.done}件；长效办{long_term.total}件，已完成{long_term.done}件。"
+        f"{period}，共收集问题{figures.collected}件，已办结{figures.resolved}件，办结率{_percent(figures.resolution_rate)}。"
+        f"其中：已经办{done.total}件；立刻办{immediate.total}件，已办结{immediate.done}件；"
+        f"限期办{deadline.total}件，已办结{deadline.done}件；长效办{long_term.total}件，已办结{long_term.done}件。"
     ))  # fmt: skip
 
     _paragraph(doc, "二、部门办理情况", font=HEADING)
@@ -160,7 +170,7 @@ def bulletin_document(figures: Figures, board: Board | None, *, issuer: str) -> 
         doc,
         f"截至通报日，超期未办结问题{figures.overdue_count}件，挂牌督办问题{figures.supervised_count}件"
         + (
-            "（下表列出超期最久和督办级别最高的各 30 件）。"
+            "（下表列出超期最久和督办级别最高的各30件）。"
             if max(figures.overdue_count, figures.supervised_count) > 30
             else "。"
         ),
@@ -210,7 +220,8 @@ def bulletin_document(figures: Figures, board: Board | None, *, issuer: str) -> 
     _paragraph(doc, "六、共性问题", font=HEADING)
     if figures.categories:
         for n, (name, count, examples) in enumerate(figures.categories, start=1):
-            _paragraph(doc, f"{n}. {name}类问题{count}件，如：{'；'.join(examples)}。")
+            named = "；".join(e.strip("。；，、 ") for e in examples)
+            _paragraph(doc, f"{n}. {name}类问题{count}件" + (f"，主要是：{named}。" if named else "。"))
     else:
         _paragraph(doc, "本期未收集到问题。")
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from difflib import SequenceMatcher
 from typing import Any
 
 from django.core.cache import cache
@@ -84,6 +86,52 @@ class Figures:
         return self.resolved / self.collected if self.collected else None
 
 
+EXAMPLES_READ = 200  # the latest titles of a category read to find its common problems
+SAME_PROBLEM = 0.8  # titles this alike (after the place) name one problem
+PUNCTUATION = " \t\r\n。，、；：！？!?,.;:…"
+
+
+def _place_names() -> list[str]:
+    """Region names, the longest first, as they open the titles of problems raised there."""
+    return sorted(set(Region.objects.values_list("name", flat=True)), key=len, reverse=True)
+
+
+def problem_core(title: str, places: list[str], target: str | None = None) -> str:
+    """A title without the place or enterprise that opens it and without closing punctuation:
+    "医药港小镇小区夜间停车位严重不足" and "云滨社区小区夜间停车位严重不足" are one problem."""
+    core = title.strip(PUNCTUATION)
+    for name in ([target] if target else []) + places:
+        if name and core.startswith(name) and len(core) > len(name) + 3:
+            core = core[len(name) :].lstrip(PUNCTUATION + "的")
+            break
+    return core.strip(PUNCTUATION)
+
+
+def _alike(a: str, b: str) -> bool:
+    return a == b or SequenceMatcher(None, a, b).ratio() >= SAME_PROBLEM
+
+
+def distinct_problems(
+    titles: Iterable[tuple[str, str | None]], places: list[str], named: Iterable[str] = (), limit: int = 3
+) -> list[tuple[str, int]]:
+    """The distinct problems among (title, enterprise) pairs, the most often raised first (then the
+    latest), each with how many times; never one alike to another or to one already `named`."""
+    before = list(named)
+    groups: list[list[Any]] = []  # [core, times], in the order first met
+    for title, target in titles:
+        core = problem_core(title, places, target)
+        if not core or any(_alike(old, core) for old in before):
+            continue
+        for group in groups:
+            if _alike(group[0], core):
+                group[1] += 1
+                break
+        else:
+            groups.append([core, 1])
+    ranked = sorted(enumerate(groups), key=lambda g: (-g[1][1], g[0]))
+    return [(core, n) for _i, (core, n) in ranked[:limit]]
+
+
 @dataclass(frozen=True)
 class CommonProblem:
     """共性问题: a category many issues of a period share, with a few of their titles."""
@@ -97,7 +145,7 @@ class CommonProblem:
 def common_problems(collected: QuerySet[Issue], n: int = 5) -> list[CommonProblem]:
     """The categories raised most often among `collected` (the issues of a period), the most first,
     each with its latest titles: the bulletin's 共性问题 and the leader's home read the same."""
-    top = (
+    top = list(
         collected.order_by()
         .values("category_id", "category__name")
         .annotate(n=Count("id"))
@@ -108,14 +156,30 @@ def common_problems(collected: QuerySet[Issue], n: int = 5) -> list[CommonProble
             category_id=row["category_id"],
             name=row["category__name"],
             count=row["n"],
-            examples=list(
-                collected.filter(category_id=row["category_id"])
-                .order_by("-registered_at")
-                .values_list("title", flat=True)[:3]
-            ),
+            examples=examples,
         )
-        for row in top
+        for row, examples in zip(
+            top, _distinct_examples(collected, [r["category_id"] for r in top]), strict=True
+        )
     ]
+
+
+def _distinct_examples(collected: QuerySet[Issue], category_ids: list[int]) -> list[list[str]]:
+    """Each category's distinct problems among its latest titles, a problem named under one
+    category never named again under another: "小区夜间停车位严重不足（20件）"."""
+    places = _place_names()
+    seen: list[str] = []
+    found = []
+    for category_id in category_ids:
+        recent = (
+            collected.filter(category_id=category_id)
+            .order_by("-registered_at")
+            .values_list("title", "target__name")[:EXAMPLES_READ]
+        )
+        examples = distinct_problems(recent, places, seen)
+        seen.extend(core for core, _n in examples)
+        found.append([f"{core}（{k}件）" if k > 1 else core for core, k in examples])
+    return found
 
 
 # A past month's common problems barely change, and grouping a month of a large district's issues

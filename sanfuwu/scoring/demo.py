@@ -3,7 +3,7 @@ target, and a closed review meeting whose result feeds the territorial index."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -104,8 +104,9 @@ def build(ctx: DemoContext) -> None:
                 _economic_values(ctx, rng, indicator, streets)
     # The months' counts, as the hourly job keeps them.
     month = (ctx.today - timedelta(days=200)).replace(day=1)
+    counted: set[tuple[str, date]] = set()  # each quarter's and year's coverage once
     while month <= ctx.today:
-        rollup_month(month)
+        rollup_month(month, counted=counted)
         month = (month + timedelta(days=32)).replace(day=1)
     ctx.say(
         f"  赛马：指标 {Indicator.objects.count()} 项，测评会议 2 场（1 场已结束，{len(evaluators)} 名评分员）"

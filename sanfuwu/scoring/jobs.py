@@ -21,6 +21,7 @@ def rollup_recent_months() -> int:
 def rollup_months(months: list[date]) -> int:
     """Recount months already rolled up whose issues changed after the fact (a historic ledger)."""
     rolled = set(MonthlyRollup.objects.filter(month__in=months).values_list("month", flat=True))
+    counted: set[tuple[str, date]] = set()  # each quarter's and year's coverage once
     for month in sorted(rolled):
-        rollup_month(month)
+        rollup_month(month, counted=counted)
     return len(rolled)

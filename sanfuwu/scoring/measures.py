@@ -2,12 +2,14 @@
 
 Territorial units are the district's streets and parks; an issue belongs to the one whose path
 prefixes its region's path. Departments answer for the issues they lead. Nothing here loads the
-issues themselves: each rate is one aggregate query over indexed columns.
+issues themselves: each rate is one aggregate query over indexed columns. Void issues (已作废) count
+nowhere, as in the dashboard and the bulletin.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -39,11 +41,11 @@ def league_units(league: str) -> dict[Any, str]:
 
 
 def _grouped(
-    qs: QuerySet[Any], league: str, issue_prefix: str = ""
+    qs: QuerySet[Any], league: str, issue_prefix: str = "", department: str | None = None
 ) -> tuple[QuerySet[Any], Callable[[Any], Any]]:
     """Group by the unit the rows belong to; returns the grouped queryset and key → unit id."""
     if league == League.DEPARTMENT:
-        field = f"{issue_prefix}lead_department_id"
+        field = department or f"{issue_prefix}lead_department_id"
         return qs.filter(**{f"{field}__isnull": False}).values(unit=F(field)), lambda key: key
     streets = {
         path: pk
@@ -91,59 +93,100 @@ def accepted_in_time(start: date, end: date) -> Q | None:
     return in_time
 
 
-def response(league: str, start: date, end: date) -> dict[Any, Measure]:
-    """响应率: lead assignments dispatched in the period and accepted by the end of the next working day."""
+@dataclass(frozen=True)
+class Counted:
+    """What a rate counts, once for the ranking and its drill-down: `rows` are its denominator,
+    those matching `passed` its numerator. `issue` leads from a row to its issue ("" when the rows
+    are issues); `department` is the field of a row naming the department it counts for."""
+
+    rows: QuerySet[Any]
+    passed: Q
+    issue: str = ""
+    department: str = "lead_department_id"
+
+    def per_unit(self, league: str) -> dict[Any, Measure]:
+        grouped, key = _grouped(self.rows.order_by(), league, self.issue, self.department)
+        return _collect(grouped.annotate(den=Count("id"), num=Count("id", filter=self.passed)), key)
+
+    def of_unit(self, league: str, unit: Any) -> QuerySet[Any]:
+        """The rows one unit's rate counts, as `per_unit` groups them."""
+        if league == League.DEPARTMENT:
+            return self.rows.filter(**{self.department: unit})
+        street = Region.objects.filter(pk=unit).values_list("path", flat=True).first() or "-"
+        return self.rows.filter(**{f"{self.issue}region__path__startswith": street[:STREET_PATH_LENGTH]})
+
+
+def response_rows(start: date, end: date) -> Counted | None:
+    """响应率: lead assignments dispatched in the period and accepted by the end of the next working
+    day. Every handover counts, one later returned too: a department answers for each it was given."""
     since, until = day_range(start, end)
     in_time = accepted_in_time(start, end)
     if in_time is None:
-        return {}
-    qs = Assignment.objects.filter(is_lead=True, dispatched_at__gte=since, dispatched_at__lt=until)
-    if league == League.DEPARTMENT:
-        grouped, key = qs.values(unit=F("department_id")), (lambda k: k)
-    else:
-        grouped, key = _grouped(qs, league, "issue__")
-    rows = grouped.annotate(den=Count("id"), num=Count("id", filter=in_time))
-    return _collect(rows, key)
+        return None
+    rows = Assignment.objects.filter(is_lead=True, dispatched_at__gte=since, dispatched_at__lt=until).exclude(
+        issue__status=Status.VOID
+    )
+    return Counted(rows=rows, passed=in_time, issue="issue__", department="department_id")
 
 
-def on_time(league: str, start: date, end: date) -> dict[Any, Measure]:
+def on_time_rows(start: date, end: date) -> Counted:
     """按期办结率: issues due in the period resolved by the end of their due date."""
-    qs = (
+    rows = (
         Issue.objects.filter(due_date__gte=start, due_date__lte=end)
         .exclude(status=Status.VOID)
         .annotate(resolved_on=TruncDate("resolved_at"))
     )
-    grouped, key = _grouped(qs, league)
-    by_due = Q(resolved_at__isnull=False) & Q(resolved_on__lte=F("due_date"))
-    return _collect(grouped.annotate(den=Count("id"), num=Count("id", filter=by_due)), key)
+    return Counted(rows=rows, passed=Q(resolved_at__isnull=False) & Q(resolved_on__lte=F("due_date")))
 
 
-def resolution(league: str, start: date, end: date) -> dict[Any, Measure]:
+def resolution_rows(start: date, end: date) -> Counted:
     """办结率: of the issues dispatched in the period, those resolved."""
     since, until = day_range(start, end)
-    qs = Issue.objects.filter(dispatched_at__gte=since, dispatched_at__lt=until).exclude(status=Status.VOID)
-    grouped, key = _grouped(qs, league)
-    return _collect(
-        grouped.annotate(den=Count("id"), num=Count("id", filter=Q(status__in=DONE_STATUSES))), key
-    )
+    rows = Issue.objects.filter(dispatched_at__gte=since, dispatched_at__lt=until).exclude(status=Status.VOID)
+    return Counted(rows=rows, passed=Q(status__in=DONE_STATUSES))
 
 
-def satisfaction(league: str, start: date, end: date) -> dict[Any, Measure]:
+def satisfaction_rows(start: date, end: date) -> Counted:
     """满意率: of the return visits made in the period, 满意 or 基本满意. Every rating counts, the
     不满意 that reopened an issue too, though the issue's own rating is later replaced."""
     since, until = day_range(start, end)
-    qs = IssueEvent.objects.filter(action="rate", at__gte=since, at__lt=until)
-    grouped, key = _grouped(qs, league, "issue__")
+    rows = IssueEvent.objects.filter(action="rate", at__gte=since, at__lt=until).exclude(
+        issue__status=Status.VOID
+    )
     pleased = Q(changes__rating__in=[Rating.SATISFIED.value, Rating.BASIC.value])
-    return _collect(grouped.annotate(den=Count("id"), num=Count("id", filter=pleased)), key)
+    return Counted(rows=rows, passed=pleased, issue="issue__", department="issue__lead_department_id")
 
 
-def reopen(league: str, start: date, end: date) -> dict[Any, Measure]:
+def reopen_rows(start: date, end: date) -> Counted:
     """重办率 (lower is better): of the issues resolved in the period, those reopened at least once."""
     since, until = day_range(start, end)
-    qs = Issue.objects.filter(resolved_at__gte=since, resolved_at__lt=until)
-    grouped, key = _grouped(qs, league)
-    return _collect(grouped.annotate(den=Count("id"), num=Count("id", filter=Q(reopen_count__gt=0))), key)
+    rows = Issue.objects.filter(resolved_at__gte=since, resolved_at__lt=until).exclude(status=Status.VOID)
+    return Counted(rows=rows, passed=Q(reopen_count__gt=0))
+
+
+COUNTED_ROWS: dict[str, Callable[[date, date], Counted | None]] = {
+    Source.RESPONSE: response_rows,
+    Source.ON_TIME: on_time_rows,
+    Source.RESOLUTION: resolution_rows,
+    Source.SATISFACTION: satisfaction_rows,
+    Source.REOPEN: reopen_rows,
+}
+
+
+def _per_unit(source: str) -> Callable[[str, date, date], dict[Any, Measure]]:
+    def measure(league: str, start: date, end: date) -> dict[Any, Measure]:
+        counted = COUNTED_ROWS[source](start, end)
+        return counted.per_unit(league) if counted is not None else {}
+
+    measure.__doc__ = COUNTED_ROWS[source].__doc__
+    return measure
+
+
+response = _per_unit(Source.RESPONSE)
+on_time = _per_unit(Source.ON_TIME)
+resolution = _per_unit(Source.RESOLUTION)
+satisfaction = _per_unit(Source.SATISFACTION)
+reopen = _per_unit(Source.REOPEN)
 
 
 def density(league: str, start: date, end: date) -> dict[Any, Measure]:
@@ -151,7 +194,10 @@ def density(league: str, start: date, end: date) -> dict[Any, Measure]:
     if league == League.DEPARTMENT:
         return {}
     since, until = day_range(start, end)
-    issues, key = _grouped(Issue.objects.filter(registered_at__gte=since, registered_at__lt=until), league)
+    registered = Issue.objects.filter(registered_at__gte=since, registered_at__lt=until).exclude(
+        status=Status.VOID
+    )
+    issues, key = _grouped(registered, league)
     counts = {key(r["unit"]): r["n"] for r in issues.annotate(n=Count("id"))}
     firms, key = _grouped(Target.objects.filter(kind=TargetKind.ENTERPRISE, active=True), league)
     result = {}

@@ -248,6 +248,58 @@ class MonthlyRollup(models.Model):
 
     month = models.DateField(_("月份"), unique=True)
     computed_at = models.DateTimeField(_("统计时间"), default=timezone.now)
+    # When the dashboard's counts (DashboardCount, CoverageCount) were taken too; None before them.
+    dashboard_at = models.DateTimeField(_("驾驶舱统计时间"), null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class DashboardCount(models.Model):
+    """The dashboard's issue counts for one month, by street, lead department, source, tier and
+    category: issues registered in the month (void ones never) and how many of them are done, and
+    the return visits made in the month and how many pleased. The charts and totals of any street,
+    department or the district sum these few rows instead of scanning a million issues."""
+
+    month = models.DateField(_("月份"))
+    street = models.PositiveIntegerField(_("街道"), null=True)  # the street or park holding the issue
+    department = models.PositiveIntegerField(_("主办部门"), null=True)
+    source = models.CharField(_("来源"), max_length=16)
+    tier = models.CharField(_("办理类型"), max_length=16)
+    category = models.PositiveIntegerField(_("事项分类"))
+    registered = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    pleased = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "street"], name="dashboardcount_street"),
+            models.Index(fields=["month", "department"], name="dashboardcount_department"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.month:%Y-%m} {self.street}/{self.department} {self.source} {self.tier}: {self.registered}"
+        )
+
+
+class CoverageCount(models.Model):
+    """Visit coverage of a month, a quarter or a year (starting on `month`) by the street, grid and
+    department of the pairings: those due in the period and those visited as required, for the
+    dashboard's grids and the ranking's rate. A quarter is no sum of its months (a quarterly
+    pairing is due once in it), so each span is counted on its own."""
+
+    month = models.DateField(_("月份"))
+    span = models.CharField(_("统计周期"), max_length=8, default="month")
+    street = models.PositiveIntegerField(_("街道"), null=True)
+    grid = models.PositiveIntegerField(_("网格"), null=True)
+    department = models.PositiveIntegerField(_("包联部门"), null=True)
+    pairings = models.PositiveIntegerField(default=0)
+    fulfilled = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "span", "street"], name="coveragecount_street")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.street}/{self.grid}/{self.department}: {self.fulfilled}/{self.pairings}"

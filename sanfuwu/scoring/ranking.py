@@ -55,6 +55,8 @@ class Scored:
     contribution: float | None = None
     points: float | None = None  # None: not scored on this indicator
     insufficient: bool = False
+    numerator: float | None = None  # what the value was counted from, shown beside it (16/17)
+    denominator: float | None = None
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,9 @@ def score_indicator(
     result: dict[Unit, Scored] = {}
     for unit, m in measures.items():
         scored = Scored(
-            value=m.value, cases=m.cases, insufficient=m.value is not None and m.cases < rule.min_cases
-        )
+            value=m.value, cases=m.cases, insufficient=m.value is not None and m.cases < rule.min_cases,
+            numerator=m.numerator, denominator=m.denominator,
+        )  # fmt: skip
         if unit in counted:
             target = targets.get(unit, rule.target)
             scored.completion = completion(
@@ -144,7 +147,20 @@ class Standing:
 
 
 def red_and_black(standings: list[Standing], n: int) -> tuple[list[Standing], list[Standing]]:
-    """红榜 and 黑榜: the top n and the bottom n of the ranked, never the same unit on both."""
-    ranked = sorted((s for s in standings if s.rank is not None), key=lambda s: (s.rank, str(s.unit)))
-    n = min(n, len(ranked) // 2)
-    return ranked[:n], list(reversed(ranked[-n:])) if n else []
+    """红榜 and 黑榜: the best and the worst, at most n each and at most a third of the ranked units,
+    so that a small league is never all on the boards and no unit is on both. Units tied at the cut
+    are all in or all out: rather a shorter board than one that picks between equals."""
+    ranked = [s for s in standings if s.rank is not None and s.index is not None]
+    size = min(n, len(ranked) // 3)
+    return _board(ranked, size, best=True), _board(ranked, size, best=False)
+
+
+def _board(ranked: list[Standing], size: int, *, best: bool) -> list[Standing]:
+    if size <= 0:
+        return []
+    score = {id(s): round(s.index or 0.0, 2) for s in ranked}
+    ordered = sorted(ranked, key=lambda s: (-score[id(s)] if best else score[id(s)], str(s.unit)))
+    board = ordered[:size]
+    if len(ordered) > size and score[id(ordered[size])] == score[id(board[-1])]:
+        board = [s for s in board if score[id(s)] != score[id(board[-1])]]
+    return board

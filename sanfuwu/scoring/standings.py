@@ -31,7 +31,7 @@ from sanfuwu.scoring.ranking import (
     score_indicator,
     trimmed_mean,
 )
-from sanfuwu.scoring.rollup import rolled_at, rolled_measures
+from sanfuwu.scoring.rollup import rolled_at, rolled_league, rolled_measures
 
 BOARD_SIZE = 3  # 红黑榜: the top and bottom three
 
@@ -125,6 +125,10 @@ def indicator_measures(
         closed = indicator.meeting if indicator.meeting and indicator.meeting.closed else None
         return review_results(closed) if closed else {}
     key = f"{indicator.source}:{indicator.league}"
+    if "rolled" not in cache:
+        cache["rolled"] = rolled_league(indicator.league, start, end)
+    if key not in cache and indicator.source in cache["rolled"]:
+        cache[key] = cache["rolled"][indicator.source]
     if key not in cache:
         rolled = rolled_measures(indicator.source, indicator.league, start, end)
         cache[key] = (
@@ -140,6 +144,17 @@ def unit_targets(indicator: Indicator, year: int) -> dict[Any, float]:
     return {key: float(target) for key, target in rows}
 
 
+def league_targets(indicators: list[Indicator], year: int) -> dict[int, dict[Any, float]]:
+    """Each indicator's own targets per unit for the year, in one read."""
+    targets: dict[int, dict[Any, float]] = {i.pk: {} for i in indicators}
+    rows = UnitTarget.objects.filter(indicator__in=indicators, year=year).values_list(
+        "indicator_id", "region_id", "department_id", "target"
+    )
+    for indicator, region, department, target in rows:
+        targets[indicator][region if region is not None else department] = float(target)
+    return targets
+
+
 def rule_of(indicator: Indicator) -> Rule:
     return Rule(
         weight=float(indicator.weight), method=indicator.method, higher_is_better=indicator.higher_is_better,
@@ -153,12 +168,11 @@ def league_board(league: str, start: date, end: date, *, previous: tuple[date, d
     indicators = list(Indicator.objects.filter(league=league, active=True).select_related("meeting"))
     cache: dict[str, Any] = {}
     per_unit: dict[Any, dict[int, Scored]] = {unit: {} for unit in units}
+    targets = league_targets(indicators, start.year)
     for indicator in indicators:
         measures = indicator_measures(indicator, start, end, cache)
         complete = {unit: measures.get(unit, Measure(value=None, cases=0)) for unit in units}
-        for unit, scored in score_indicator(
-            rule_of(indicator), complete, unit_targets(indicator, start.year)
-        ).items():
+        for unit, scored in score_indicator(rule_of(indicator), complete, targets[indicator.pk]).items():
             per_unit[unit][indicator.pk] = scored
     weights = {i.pk: float(i.weight) for i in indicators}
     indexes = {

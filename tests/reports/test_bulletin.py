@@ -69,8 +69,8 @@ def test_it_states_the_seeds_figures_in_the_seeds_words(world: World, seed_004: 
     assert (figures.collected, figures.resolved) == (78, 69)
     text = text_of(bulletin_document(figures, None, issuer="下沙街道“三服务”工作领导小组办公室"))
     # 35 + 25 + 9 = 69 of 78 → 88.5 %.
-    assert "共收集问题78件，已解决69件，解决率88.5%" in text
-    assert "已经办35件；立刻办27件，已完成25件；限期办16件，已完成9件" in text
+    assert "共收集问题78件，已办结69件，办结率88.5%" in text
+    assert "已经办35件；立刻办27件，已办结25件；限期办16件，已办结9件" in text
     assert "下沙街道“三服务”工作通报" in text and "（2025年10月）" in text
 
 
@@ -121,7 +121,7 @@ def test_the_command_line_writes_a_bulletin(world: World, seed_004: None, tmp_pa
 def test_a_weekly_bulletin_covers_monday_to_sunday(world: World, seed_004: None, leader, tmp_path) -> None:
     # 2025-10-15 lies in ISO week 42 (13 to 19 October); the week before has nothing.
     text = text_of(client_for(leader).get(reverse("race:bulletin"), {"week": "2025-W42"}).getvalue())
-    assert "2025年第42周（10月13日至10月19日）" in text and "共收集问题78件，已解决69件" in text
+    assert "2025年第42周（10月13日至10月19日）" in text and "共收集问题78件，已办结69件" in text
     out = tmp_path / "周报.docx"
     call_command("bulletin", str(out), "--unit", "下沙街道", "--period", "2025-W41", stdout=io.StringIO())
     assert "共收集问题0件" in text_of(out.read_bytes())
@@ -167,3 +167,33 @@ def test_a_weekly_bulletin_tells_the_months_visits_so_far(world: World, grid_wor
     assert "本月尚未走访" in text
     still_to_visit = Document(io.BytesIO(data)).tables[-1]
     assert [c.text for c in still_to_visit.rows[1].cells][:2] == [world.baiyang_firm.name, "by_worker"]
+
+
+def test_common_problems_are_named_once_whatever_the_place_they_were_raised_in() -> None:
+    from sanfuwu.reports.figures import distinct_problems
+
+    places = ["医药港小镇", "云滨社区", "下沙街道"]
+    titles = [
+        ("医药港小镇小区夜间停车位严重不足", None),
+        ("云滨社区小区夜间停车位严重不足。", None),
+        ("外包员工社保断缴纠纷", None),
+        ("外包员工社保断缴纠纷", None),
+        ("浙江昌澜科技有限公司员工工伤认定进展慢", "浙江昌澜科技有限公司"),
+        ("下沙街道小区夜间停车位严重不足！", None),
+        ("地下车库停车费上涨过快", None),
+    ]
+    found = distinct_problems(titles, places)
+    # The most raised first, each once, without the place or the enterprise or closing marks.
+    assert found == [("小区夜间停车位严重不足", 3), ("外包员工社保断缴纠纷", 2), ("员工工伤认定进展慢", 1)]
+    # What another category already named is not named again.
+    assert distinct_problems(titles, places, named=["小区夜间停车位严重不足"])[0] == (
+        "外包员工社保断缴纠纷",
+        2,
+    )
+
+
+def test_the_bulletin_never_doubles_punctuation() -> None:
+    from sanfuwu.reports.bulletin import tidy
+
+    assert tidy("如：道路破损。；井盖缺失。。") == "如：道路破损；井盖缺失。"
+    assert tidy("（共30件）。") == "（共30件）。"

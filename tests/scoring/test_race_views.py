@@ -46,8 +46,8 @@ def test_it_ranks_every_street_and_drills_down_only_within_scope(
         assert street in html
     # Nothing was dispatched: no value is a dash, never 0 % or 100 %.
     assert "0.0%" not in html and "100.0%" not in html
-    # Coverage of 下沙 links to its coverage page; 白杨's number is not a link for 下沙's dispatcher.
-    assert f"region={world.xiasha.pk}" in html and f"region={world.baiyang.pk}" not in html
+    # 下沙's numbers open the rows behind them; 白杨's are no link for 下沙's dispatcher.
+    assert f"unit={world.xiasha.pk}&" in html and f"unit={world.baiyang.pk}&" not in html
 
 
 def test_it_shows_the_indicator_table_with_its_definitions(world: World, indicators, leader) -> None:
@@ -210,12 +210,12 @@ def test_a_drill_down_lists_the_issues_its_rate_counts(world: World, indicators,
         .get(reverse("race:ranking"), {"league": "territory", "month": "2025-10"})
         .content.decode()
     )
+    resolution = indicators[0]
     link = (
-        next(part for part in html.split('href="') if "basis=dispatched" in part)
+        next(part for part in html.split('href="') if f"indicator={resolution.pk}&" in part)
         .split('"')[0]
         .replace("&amp;", "&")
     )
     listed = client_for(leader).get(link).content.decode()
-    print(link)
     # 办结率 counts by dispatch date: October's list holds WT-A-1, not WT-A-2.
     assert "WT-A-1" in listed and "WT-A-2" not in listed

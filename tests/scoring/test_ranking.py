@@ -109,5 +109,5 @@ def test_it_lists_the_red_and_black_boards_without_overlap() -> None:
         for u, i, r in [("a", 95, 1), ("b", 90, 2), ("c", 80, 3), ("d", 70, 4), ("e", None, None)]
     ]
     red, black = red_and_black(standings, 3)
-    # Four ranked units allow two on each board.
-    assert [s.unit for s in red] == ["a", "b"] and [s.unit for s in black] == ["d", "c"]
+    # Four ranked units allow one on each board: a third of the league at most, never all of it.
+    assert [s.unit for s in red] == ["a"] and [s.unit for s in black] == ["d"]

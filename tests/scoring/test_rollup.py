@@ -92,3 +92,15 @@ def test_the_command_and_the_hourly_job_recount_recent_months(world: World, issu
     }
     periodic = {task.name for task in queue._registry.periodic_tasks}
     assert "rollup_recent_months" in periodic
+
+
+def test_the_hourly_job_counts_the_dashboards_months_once_and_the_recent_ones_again(
+    world: World, issues: None
+) -> None:
+    from sanfuwu.scoring.rollup import dashboard_months, rollup_recent
+
+    first = rollup_recent(date(2025, 12, 15))
+    # The three recent months, then every month of the year before never counted for the dashboard.
+    assert first[:3] == [date(2025, 12, 1), date(2025, 11, 1), date(2025, 10, 1)] and len(first) == 24
+    assert dashboard_months(first) is not None
+    assert rollup_recent(date(2025, 12, 15)) == [date(2025, 12, 1), date(2025, 11, 1), date(2025, 10, 1)]

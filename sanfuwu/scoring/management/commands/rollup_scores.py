@@ -23,6 +23,7 @@ class Command(BaseCommand):
                     months.append(date(year, number, 1))
                 except ValueError:
                     raise CommandError(f"月份格式应为 YYYY-MM：{raw}") from None
+            counted: set[tuple[str, date]] = set()  # each quarter's and year's coverage once
             for month in months:
-                rollup_month(month)
+                rollup_month(month, counted=counted)
         self.stdout.write("已统计：" + "、".join(f"{m:%Y-%m}" for m in months))
