@@ -1,9 +1,15 @@
-"""Reading an uploaded .xlsx row by row, refusing what is not a workbook we can trust.
+"""Reading an uploaded workbook row by row, refusing what is not a workbook we can trust.
 
 Every refusal is a Chinese sentence a clerk can act on. A file-level problem (not a workbook, too
 big, no data, columns missing) refuses the file; a cell-level one (a formula, a bad value) is
-reported at its row and column, and the import writes nothing either way. Rows are read one at a
-time (openpyxl's read-only mode), so a 100,000-row ledger never sits in memory as a whole.
+reported at its row and column, and the import writes nothing either way.
+
+An .xlsx is read as a stream: the sheet's XML is decompressed chunk by chunk, rows that hold no
+value (the formatting Excel and WPS carry down to row 1,048,576) are dropped as bytes, without
+being parsed, and only the rows that remain go through openpyxl's parser. Time and memory then
+follow the rows that hold data, and the sheet's size and its number of data rows are bounded
+(settings SANFUWU_IMPORT_MAX_SHEET_MB and SANFUWU_IMPORT_MAX_ROWS). An .xls (Excel 97–2003, as WPS
+still saves) is read by calamine; the format itself stops at 65,536 rows.
 """
 
 from __future__ import annotations
@@ -14,14 +20,16 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
 
 MAX_BYTES = 20 * 1024 * 1024
 NOTE_MARK = "【说明】"
@@ -30,6 +38,12 @@ BAD_FILL = PatternFill("solid", fgColor="F8D7DA")
 HEADER_FILL = PatternFill("solid", fgColor="17213A")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 REPORT_COLUMN = "问题说明"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file, as Excel 97–2003 writes
+EXTENSIONS = (".xlsx", ".xls")
+CHUNK = 1 << 20
+# A row is cut from its neighbours as bytes; one that does not end within this much is not a row
+# of a list but an attack on the reader.
+MAX_ROW_BYTES = 32 * 1024 * 1024
 
 
 class FileRefused(Exception):
@@ -62,6 +76,15 @@ class Row:
         return self.values.get(column, "")
 
 
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape_ooxml(text: str) -> str:
+    """A character XML would not keep as it is (a carriage return) is written _x000D_ in a sheet;
+    a literal "_x000D_" is written _x005F_x000D_. Excel and WPS read them so; openpyxl does not."""
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
 def cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -76,47 +99,305 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def check_upload(data: bytes) -> None:
-    """The checks that need no parsing: size, emptiness, and whether it is a zip at all."""
+def max_sheet_bytes() -> int:
+    return int(settings.SANFUWU_IMPORT_MAX_SHEET_MB) * 1024 * 1024
+
+
+def max_rows() -> int:
+    return int(settings.SANFUWU_IMPORT_MAX_ROWS)
+
+
+def _damaged() -> FileRefused:
+    return FileRefused(_("无法读取该 Excel 文件，文件可能已损坏。"))
+
+
+def _not_a_workbook() -> FileRefused:
+    return FileRefused(
+        _(
+            "这不是 Excel 工作簿（.xlsx 或 .xls）：可能是改了扩展名的 CSV、网页或其他文件。"
+            "请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。"
+        )
+    )
+
+
+def check_upload(data: bytes, filename: str = "") -> str:
+    """The checks that need no parsing: size, emptiness, the name's extension and what the content
+    really is. Answers "xlsx" or "xls"."""
     if len(data) > MAX_BYTES:
         raise FileRefused(_("文件超过 20 MB，请拆分后分批导入。"))
     if not data:
         raise FileRefused(_("文件是空的。"))
-    if not zipfile.is_zipfile(io.BytesIO(data)):
+    extension = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if filename and extension not in EXTENSIONS:
+        raise FileRefused(_("只能导入 Excel 文件（.xlsx 或 .xls），请在 Excel 或 WPS 中另存后再导入。"))
+    if data.startswith(XLS_MAGIC):
+        found = "xls"
+    elif zipfile.is_zipfile(io.BytesIO(data)):
+        found = "xlsx"
+    else:
+        raise _not_a_workbook()
+    if extension and extension != f".{found}":
+        # Some systems save a web page or a text file as ".xls"; Excel itself warns about it.
         raise FileRefused(
             _(
-                "这不是 Excel 工作簿（.xlsx）：可能是改了扩展名的 CSV、旧版 .xls 或其他文件。请在 Excel 中另存为 .xlsx 后再导入。"
+                "文件扩展名是 %(ext)s，内容却不是该格式的 Excel 工作簿。请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。"
             )
+            % {"ext": extension}
         )
+    return found
+
+
+# A sheet's cells at a row: column number (from 1) -> (value, whether the cell holds a formula).
+Cells = dict[int, tuple[Any, bool]]
+
+_NAME = rb"(?:[A-Za-z_][\w.-]*:)?"
+_DATA_OPEN = re.compile(rb"<" + _NAME + rb"sheetData(?=[\s/>])[^>]*>")
+_DATA_CLOSE = re.compile(rb"</" + _NAME + rb"sheetData\s*>")
+_ROW = re.compile(rb"<(" + _NAME + rb")row(?=[\s/>])([^>]*?)(?:/>|>.*?</\1row\s*>)", re.S)
+_HAS_VALUE = re.compile(rb"<" + _NAME + rb"(?:v|is|f)[\s/>]")
+_ROW_NUMBER = re.compile(rb"""\br\s*=\s*["'](\d+)["']""")
+
+
+def _value_rows(source: IO[bytes], limit: int) -> Iterator[bytes]:
+    """The sheet's XML with every row that holds no value left out, read and written chunk by chunk.
+
+    A stretch of rows without a single value marker (<v>, <is>, <f>) is dropped whole, by a
+    search in C; only stretches with values are cut into rows. Rows keep their number: one
+    written without it (some generators do) is given the number it had."""
+    buffer, read, state, last = b"", 0, "head", 0
+    row_tag = b"<row"
+    while True:
+        chunk = source.read(CHUNK)
+        read += len(chunk)
+        if read > limit:
+            raise _too_big()
+        buffer += chunk
+        done = not chunk
+        if state == "head":
+            found = _DATA_OPEN.search(buffer)
+            if found is None:
+                if done:
+                    yield buffer
+                    return
+                continue
+            yield buffer[: found.end()]
+            row_tag = b"<" + _first_prefix(buffer) + b"row"
+            buffer = buffer[found.end() :]
+            state = "tail" if found.group().endswith(b"/>") else "rows"
+        if state == "rows":
+            closing = _DATA_CLOSE.search(buffer)
+            if closing is not None:
+                cut = closing.start()
+            elif done:
+                cut = len(buffer)
+            else:
+                cut = buffer.rfind(row_tag)
+                if cut <= 0:
+                    if len(buffer) > MAX_ROW_BYTES:
+                        raise _damaged()
+                    continue
+            segment, buffer = buffer[:cut], buffer[cut:]
+            kept, last = _keep_rows(segment, last, row_tag)
+            if kept:
+                yield kept
+            if closing is not None:
+                state = "tail"
+        if state == "tail":
+            yield buffer
+            buffer = b""
+        if done:
+            return
+
+
+def _first_prefix(head: bytes) -> bytes:
+    found = re.search(rb"<(" + _NAME + rb")sheetData", head)
+    return found.group(1) if found else b""
+
+
+def _keep_rows(segment: bytes, last: int, row_tag: bytes) -> tuple[bytes, int]:
+    """The rows of a stretch that hold a value, and the number of the stretch's last row."""
+    if _HAS_VALUE.search(segment) is None:
+        end = segment.rfind(row_tag)
+        found = _ROW_NUMBER.search(segment, end, segment.find(b">", end)) if end >= 0 else None
+        return b"", int(found.group(1)) if found else last + segment.count(row_tag)
+    kept = []
+    for row in _ROW.finditer(segment):
+        found = _ROW_NUMBER.search(row.group(2))
+        last = int(found.group(1)) if found else last + 1
+        text = row.group()
+        if _HAS_VALUE.search(text) is None:
+            continue
+        if found is None:
+            prefix = row.group(1)
+            opening = len(prefix) + 4
+            text = b"<" + prefix + b'row r="%d"' % last + text[opening:]
+        kept.append(text)
+    return b"".join(kept), last
+
+
+def _too_big() -> FileRefused:
+    return FileRefused(
+        _(
+            "工作表解压后超过 %(mb)s MB，无法导入。请删除多余的格式和空行（或只复制有数据的区域到新工作簿），然后再导入。"
+        )
+        % {"mb": settings.SANFUWU_IMPORT_MAX_SHEET_MB}
+    )
+
+
+class _Stream(io.RawIOBase):
+    """Chunks handed to a parser that reads a file."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks, self._pending = chunks, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        while not self._pending:
+            self._pending = next(self._chunks, b"")
+            if not self._pending:
+                return 0
+        size = min(len(target), len(self._pending))
+        target[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+class _Xlsx:
+    def __init__(self, data: bytes) -> None:
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            infos = archive.infolist()
+        except (zipfile.BadZipFile, OSError):
+            raise _not_a_workbook() from None
+        limit = max_sheet_bytes()
+        # The shared strings are read whole: bound them before openpyxl does.
+        if any("sharedstrings" in i.filename.lower() and i.file_size > limit // 4 for i in infos):
+            raise _too_big()
+        try:
+            self._book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            self._sheet = self._book.worksheets[0] if self._book.worksheets else None
+        except FileRefused:
+            raise
+        except Exception:  # openpyxl raises many kinds on a damaged package
+            raise _damaged() from None
+        if self._sheet is not None:
+            try:
+                self._size = self._book._archive.getinfo(self._sheet._worksheet_path).file_size
+            except KeyError:
+                raise _damaged() from None
+            if self._size > limit:
+                raise _too_big()
+
+    @property
+    def empty(self) -> bool:
+        return self._sheet is None
+
+    @property
+    def claimed_rows(self) -> int | None:
+        return int(self._sheet.max_row) if self._sheet is not None and self._sheet.max_row else None
+
+    def lines(self) -> Iterator[tuple[int, Cells]]:
+        assert self._sheet is not None
+        book = self._book
+        with book._archive.open(self._sheet._worksheet_path) as source:
+            parser = WorkSheetParser(
+                _Stream(_value_rows(source, max_sheet_bytes())),
+                book.shared_strings,
+                data_only=False,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            for number, cells in parser.parse():
+                yield (
+                    number,
+                    {
+                        c["column"]: (
+                            unescape_ooxml(c["value"]) if isinstance(c["value"], str) else c["value"],
+                            c["data_type"] == "f",
+                        )
+                        for c in cells
+                        if c["value"] is not None and c["value"] != ""
+                    },
+                )
+
+    def close(self) -> None:
+        self._book.close()
+
+
+class _Xls:
+    """Excel 97–2003 through calamine, which reads the sheet at once: the format stops at 65,536
+    rows and the file at 20 MB, so that is bounded too. Formulas arrive as their last values."""
+
+    def __init__(self, data: bytes) -> None:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            self._book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            self._sheet = self._book.get_sheet_by_index(0) if self._book.sheet_names else None
+        except Exception:  # calamine raises its own kinds, and ValueError, on what is not an .xls
+            raise FileRefused(
+                _(
+                    "无法读取该 .xls 文件：文件可能已损坏，或不是 Excel 工作簿。请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。"
+                )
+            ) from None
+
+    @property
+    def empty(self) -> bool:
+        return self._sheet is None or self._sheet.start is None
+
+    @property
+    def claimed_rows(self) -> int | None:
+        return None if self.empty else int(self._sheet.end[0]) + 1  # type: ignore[union-attr,index]
+
+    def lines(self) -> Iterator[tuple[int, Cells]]:
+        if self.empty:
+            return
+        assert self._sheet is not None and self._sheet.start is not None
+        top, left = self._sheet.start
+        for index, values in enumerate(self._sheet.iter_rows()):
+            cells = {left + i + 1: (v, False) for i, v in enumerate(values) if v is not None and v != ""}
+            if cells:
+                yield top + index + 1, cells
+
+    def close(self) -> None:
+        self._book.close()
+
+
+def open_sheet(data: bytes, filename: str = "") -> _Xlsx | _Xls:
+    return _Xls(data) if check_upload(data, filename) == "xls" else _Xlsx(data)
 
 
 def _is_template_row(texts: list[str]) -> bool:
     return bool(texts) and (texts[0].startswith(NOTE_MARK) or texts[0].startswith(EXAMPLE_MARK))
 
 
+FORMULA = "单元格含有公式，请复制后“粘贴为数值”再导入。"
+
+
 class SheetReader:
     """The first sheet of a workbook whose header names the expected columns."""
 
-    def __init__(self, data: bytes, columns: Sequence[Column]) -> None:
-        check_upload(data)
+    def __init__(self, data: bytes, columns: Sequence[Column], filename: str = "") -> None:
+        self._source = open_sheet(data, filename)
+        empty = FileRefused(_("工作簿是空的：第一行应为列名。请使用导入模板。"))
+        if self._source.empty:
+            raise empty
+        self._lines = self._source.lines()
         try:
-            self._book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-            sheet = self._book.worksheets[0] if self._book.worksheets else None
-        except Exception:  # openpyxl raises many kinds on a damaged package
-            raise FileRefused(_("无法读取该 Excel 文件，文件可能已损坏。")) from None
-        if sheet is None:
-            raise FileRefused(_("工作簿是空的：第一行应为列名。请使用导入模板。"))
-        self._sheet = sheet
-        self._lines = sheet.iter_rows()
-        try:
-            header_cells = next(self._lines, None)
+            first = next(self._lines, None)
+        except FileRefused:
+            raise
         except Exception:
-            raise FileRefused(_("无法读取该 Excel 文件，文件可能已损坏。")) from None
-        header = [cell_text(c.value) for c in header_cells] if header_cells else []
-        while header and not header[-1]:
-            header.pop()
+            raise _damaged() from None
+        # The header is row 1, as the template has it; a sheet that starts lower has none.
+        cells = first[1] if first is not None and first[0] == 1 else {}
+        width = max(cells, default=0)
+        header = [cell_text(cells[i][0]) if i in cells else "" for i in range(1, width + 1)]
         if not any(header):
-            raise FileRefused(_("工作簿是空的：第一行应为列名。请使用导入模板。"))
+            raise empty
         known = {c.title for c in columns}
         missing = [c.title for c in columns if c.required and c.title not in header]
         unknown = [h for h in header if h and h not in known and h != REPORT_COLUMN]
@@ -131,40 +412,43 @@ class SheetReader:
                 parts.append(_("列名重复：%(cols)s") % {"cols": "、".join(doubled)})
             raise FileRefused("；".join(parts) + _("。请使用导入模板，不要修改第一行的列名。"))
         self.header = header
-        self.total = self._count_rows() - 1
+        self._data = data
+        self._total: int | None = None
 
-    def _count_rows(self) -> int:
-        """How many rows the sheet holds, for a progress bar: Excel writes it down; other writers
-        do not, and then a quick scan of the sheet's XML counts them without parsing."""
-        if self._sheet.max_row:
-            return int(self._sheet.max_row)
-        pattern = re.compile(rb"<(?:\w+:)?row[\s/>]")
-        with self._sheet._get_source() as source:
-            count, tail = 0, b""
-            while chunk := source.read(1 << 20):
-                block = tail + chunk
-                # A tag cut in two by the chunking is counted once, in the block where it ends.
-                count += sum(1 for m in pattern.finditer(block) if m.end() > len(tail))
-                tail = block[-16:]
-            return count
+    @property
+    def total(self) -> int:
+        """How many data rows the sheet may hold, for a progress bar: what the file says (Excel
+        writes it down, formatted blank rows included), else a count of its non-blank rows."""
+        if self._total is None:
+            claimed = self._source.claimed_rows
+            if claimed is None:
+                again = open_sheet(self._data)
+                try:
+                    claimed = sum(1 for _ in again.lines())
+                finally:
+                    again.close()
+            self._total = max(min(claimed - 1, max_rows()), 0)
+        return self._total
 
     def rows(self) -> Iterator[Row]:
-        """The data rows: blank lines and the template's notes and example are passed over."""
-        header = self.header
+        """The data rows: blank lines and the template's notes and example are passed over; more
+        than SANFUWU_IMPORT_MAX_ROWS refuse the file."""
+        positions = [(i, t) for i, t in enumerate(self.header, start=1) if t and t != REPORT_COLUMN]
+        limit, count = max_rows(), 0
         try:
-            for number, cells in enumerate(self._lines, start=2):
+            for number, cells in self._lines:
+                count += 1
+                if count > limit:
+                    raise FileRefused(_("工作表超过 %(n)s 行数据，请拆分后分批导入。") % {"n": f"{limit:,}"})
                 values: dict[str, str] = {}
                 errors: list[CellError] = []
-                for title, cell in zip(header, cells, strict=False):
-                    if not title or title == REPORT_COLUMN:
-                        continue
-                    if cell.data_type == "f":
-                        errors.append(
-                            CellError(number, title, _("单元格含有公式，请复制后“粘贴为数值”再导入。"))
-                        )
+                for index, title in positions:
+                    value, formula = cells.get(index, (None, False))
+                    if formula:
+                        errors.append(CellError(number, title, _(FORMULA)))
                         values[title] = ""
                         continue
-                    values[title] = cell_text(cell.value)
+                    values[title] = cell_text(value)
                 texts = [v for v in values.values() if v]
                 if (not texts and not errors) or _is_template_row(texts):
                     continue
@@ -172,9 +456,9 @@ class SheetReader:
         except FileRefused:
             raise
         except Exception:
-            raise FileRefused(_("无法读取该 Excel 文件，文件可能已损坏。")) from None
+            raise _damaged() from None
         finally:
-            self._book.close()
+            self._source.close()
 
 
 def template_workbook(columns: Sequence[Column], title: str) -> Workbook:
@@ -204,40 +488,78 @@ def template_workbook(columns: Sequence[Column], title: str) -> Workbook:
     return book
 
 
-def error_workbook(data: bytes, errors: Sequence[CellError], path: Any) -> None:
+def error_workbook(data: bytes, errors: Sequence[CellError], path: Any, *, total: int | None = None) -> None:
     """The file as uploaded, row for row, its bad cells red with the reason in a comment, and a
-    last column saying it all, so that the author fixes it in place and imports it again."""
+    last column saying it all, so that the author fixes it in place and imports it again.
+
+    Written as it is read, in openpyxl's write-only mode: only the listed problems (the first few
+    hundred; `total` counts them all) are held, so memory stays bounded whatever the file. Blank
+    rows between data rows are kept so that each row keeps its number; those after the last are
+    left out."""
     by_row: dict[int, list[CellError]] = {}
     for error in errors:
         by_row.setdefault(error.row, []).append(error)
-    source = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    total = len(errors) if total is None else total
+    source = open_sheet(data)
     book = Workbook(write_only=True)
     out = book.create_sheet(_("导入检查结果"))
-    header: list[str] = []
-    for number, cells in enumerate(source.worksheets[0].iter_rows(), start=1):
-        values = [cell_text(c.value) if c.data_type != "f" else str(c.value) for c in cells]
-        if number == 1:
-            header = [v for v in values if v != REPORT_COLUMN]
+    header: list[tuple[int, str]] = []
+    written = 0
+    try:
+        for number, cells in source.lines():
+            values = {i: str(v) if formula else cell_text(v) for i, (v, formula) in cells.items()}
+            if not header:
+                width = max(values, default=0)
+                header = [(i, values.get(i, "")) for i in range(1, width + 1)]
+                header = [(i, t) for i, t in header if t != REPORT_COLUMN]
+                line = []
+                for title in [*(t for _, t in header), REPORT_COLUMN]:
+                    cell = WriteOnlyCell(out, value=title)
+                    cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+                    line.append(cell)
+                if total > len(errors):
+                    line[-1].comment = Comment(_capped(total, len(errors)), "三服务平台")
+                while written < number - 1:
+                    out.append([])
+                    written += 1
+                out.append(line)
+                written += 1
+                continue
+            while written < number - 1:
+                out.append([])
+                written += 1
+            found = by_row.get(number, [])
+            bad = {e.column: e.message for e in found}
             line = []
-            for title in [*header, REPORT_COLUMN]:
-                cell = WriteOnlyCell(out, value=title)
-                cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+            for index, title in header:
+                cell = WriteOnlyCell(out, value=values.get(index, ""))
+                cell.data_type = "s"
+                if title in bad:
+                    cell.fill = BAD_FILL
+                    cell.comment = Comment(
+                        _("第 %(n)s 行：%(m)s") % {"n": number, "m": bad[title]}, "三服务平台"
+                    )
                 line.append(cell)
+            summary = "；".join(f"{e.column or _('整行')}：{e.message}" for e in found)
+            line.append(WriteOnlyCell(out, value=summary))
             out.append(line)
-            continue
-        values = (values + [""] * len(header))[: len(header)]
-        found = by_row.get(number, [])
-        bad = {e.column: e.message for e in found}
-        line = []
-        for title, value in zip(header, values, strict=True):
-            cell = WriteOnlyCell(out, value=value)
-            cell.data_type = "s"
-            if title in bad:
-                cell.fill = BAD_FILL
-                cell.comment = Comment(_("第 %(n)s 行：%(m)s") % {"n": number, "m": bad[title]}, "三服务平台")
-            line.append(cell)
-        summary = "；".join(f"{e.column or _('整行')}：{e.message}" for e in found)
-        line.append(WriteOnlyCell(out, value=summary))
-        out.append(line)
-    source.close()
+            written += 1
+    except FileRefused:
+        pass  # the rows before the refusal are marked; the refusal itself is on the run's page
+    finally:
+        source.close()
+    notes = book.create_sheet(_("说明"))
+    notes.append(
+        [_capped(total, len(errors)) if total > len(errors) else _("共 %(n)s 处问题。") % {"n": total}]
+    )
+    notes.append(
+        [_("在“导入检查结果”中按红色单元格的批注逐一改正，删除最后一列“问题说明”或保留均可，然后重新导入。")]
+    )
     book.save(path)
+
+
+def _capped(total: int, shown: int) -> str:
+    return _("共 %(n)s 处问题，仅列出前 %(m)s 处；改正后重新导入，将继续检查其余部分。") % {
+        "n": total,
+        "m": shown,
+    }
