@@ -24,6 +24,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Characters XML 1.0 cannot carry at all; a pasted form feed must not break the whole file.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_CELL = 32767  # Excel's own limit on a cell's text
+# An XML reader turns a carriage return in text into a line feed; the sheet's own escape keeps
+# it (_x000D_), and a text that happens to look like such an escape is escaped in turn (_x005F_).
+_LOOKS_ESCAPED = re.compile("_(x[0-9A-Fa-f]{4}_)")
 FLUSH_ROWS = 500
 
 
@@ -38,6 +41,12 @@ class SheetSpec:
 def _cell_text(value: object) -> str:
     text = "" if value is None else str(value)
     return _ILLEGAL.sub("", text)[:MAX_CELL]
+
+
+def _ooxml_text(text: str) -> str:
+    if "_x" in text:
+        text = _LOOKS_ESCAPED.sub(r"_x005F_\1", text)
+    return text.replace("\r", "_x000D_") if "\r" in text else text
 
 
 def _sheet_title(title: str) -> str:
@@ -140,7 +149,7 @@ def _row_xml(number: int, letters: list[str], values: Sequence[object], style: s
         if text:
             cells.append(
                 f'<c r="{letters[index]}{number}" t="inlineStr"{style}><is><t xml:space="preserve">'
-                f"{escape(text)}</t></is></c>"
+                f"{escape(_ooxml_text(text))}</t></is></c>"
             )
         elif style:
             cells.append(f'<c r="{letters[index]}{number}"{style}/>')
