@@ -20,7 +20,9 @@ def database_problem(using: str = DEFAULT_DB_ALIAS) -> str | None:
     except Exception as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         if "does not exist" in reason:  # PostgreSQL: database "sanfuwu" does not exist
-            return _("数据库 %(name)s 不存在：请先创建该数据库（如 createdb %(name)s），再运行：%(build)s") % {
+            return _(
+                "数据库 %(name)s 不存在：请先创建该数据库（如 createdb %(name)s），再运行：%(build)s"
+            ) % {
                 "name": name,
                 "build": BUILD,
             }

@@ -43,7 +43,10 @@ def _cell_text(value: object) -> str:
     return _ILLEGAL.sub("", text)[:MAX_CELL]
 
 
-def _ooxml_text(text: str) -> str:
+def cell_xml_text(value: object) -> str:
+    """A cell's text as a sheet holds it, before XML escaping: what XML cannot carry left out,
+    a carriage return and whatever looks like Excel's own escapes escaped."""
+    text = _cell_text(value)
     if "_x" in text:
         text = _LOOKS_ESCAPED.sub(r"_x005F_\1", text)
     return text.replace("\r", "_x000D_") if "\r" in text else text
@@ -143,13 +146,13 @@ _SHEET_HEAD = (
 def _row_xml(number: int, letters: list[str], values: Sequence[object], style: str = "") -> str:
     cells = []
     for index, value in enumerate(values):
-        text = _cell_text(value)
+        text = cell_xml_text(value)
         if index >= len(letters):
             letters.append(get_column_letter(index + 1))
         if text:
             cells.append(
                 f'<c r="{letters[index]}{number}" t="inlineStr"{style}><is><t xml:space="preserve">'
-                f"{escape(_ooxml_text(text))}</t></is></c>"
+                f"{escape(text)}</t></is></c>"
             )
         elif style:
             cells.append(f'<c r="{letters[index]}{number}"{style}/>')

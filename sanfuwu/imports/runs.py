@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from sanfuwu.core.jobs import queue
 from sanfuwu.imports.engine import Outcome, Progress, import_file
 from sanfuwu.imports.kinds import KINDS, Kind
+from sanfuwu.imports.marked import error_workbook
 from sanfuwu.imports.models import ImportRun, RunState, StoredFile
-from sanfuwu.imports.workbook import FileRefused, error_workbook
+from sanfuwu.imports.workbook import FileRefused
 from sanfuwu.people.models import Person
 
 log = logging.getLogger("sanfuwu.imports")

@@ -25,8 +25,6 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel, from_ISO8601
@@ -512,80 +510,3 @@ def template_workbook(columns: Sequence[Column], title: str) -> Workbook:
             sheet.cell(row=row, column=index).number_format = "@"
     sheet.freeze_panes = "A2"
     return book
-
-
-def error_workbook(data: bytes, errors: Sequence[CellError], path: Any, *, total: int | None = None) -> None:
-    """The file as uploaded, row for row, its bad cells red with the reason in a comment, and a
-    last column saying it all, so that the author fixes it in place and imports it again.
-
-    Written as it is read, in openpyxl's write-only mode: only the listed problems (the first few
-    hundred; `total` counts them all) are held, so memory stays bounded whatever the file. Blank
-    rows between data rows are kept so that each row keeps its number; those after the last are
-    left out."""
-    by_row: dict[int, list[CellError]] = {}
-    for error in errors:
-        by_row.setdefault(error.row, []).append(error)
-    total = len(errors) if total is None else total
-    source = open_sheet(data)
-    book = Workbook(write_only=True)
-    out = book.create_sheet(_("导入检查结果"))
-    header: list[tuple[int, str]] = []
-    written = 0
-    try:
-        for number, cells in source.lines():
-            values = {i: str(v) if formula else cell_text(v) for i, (v, formula) in cells.items()}
-            if not header:
-                width = max(values, default=0)
-                header = [(i, values.get(i, "")) for i in range(1, width + 1)]
-                header = [(i, t) for i, t in header if t != REPORT_COLUMN]
-                line = []
-                for title in [*(t for _, t in header), REPORT_COLUMN]:
-                    cell = WriteOnlyCell(out, value=title)
-                    cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-                    line.append(cell)
-                if total > len(errors):
-                    line[-1].comment = Comment(_capped(total, len(errors)), "三服务平台")
-                while written < number - 1:
-                    out.append([])
-                    written += 1
-                out.append(line)
-                written += 1
-                continue
-            while written < number - 1:
-                out.append([])
-                written += 1
-            found = by_row.get(number, [])
-            bad = {e.column: e.message for e in found}
-            line = []
-            for index, title in header:
-                cell = WriteOnlyCell(out, value=values.get(index, ""))
-                cell.data_type = "s"
-                if title in bad:
-                    cell.fill = BAD_FILL
-                    cell.comment = Comment(
-                        _("第 %(n)s 行：%(m)s") % {"n": number, "m": bad[title]}, "三服务平台"
-                    )
-                line.append(cell)
-            summary = "；".join(f"{e.column or _('整行')}：{e.message}" for e in found)
-            line.append(WriteOnlyCell(out, value=summary))
-            out.append(line)
-            written += 1
-    except FileRefused:
-        pass  # the rows before the refusal are marked; the refusal itself is on the run's page
-    finally:
-        source.close()
-    notes = book.create_sheet(_("说明"))
-    notes.append(
-        [_capped(total, len(errors)) if total > len(errors) else _("共 %(n)s 处问题。") % {"n": total}]
-    )
-    notes.append(
-        [_("在“导入检查结果”中按红色单元格的批注逐一改正，删除最后一列“问题说明”或保留均可，然后重新导入。")]
-    )
-    book.save(path)
-
-
-def _capped(total: int, shown: int) -> str:
-    return _("共 %(n)s 处问题，仅列出前 %(m)s 处；改正后重新导入，将继续检查其余部分。") % {
-        "n": total,
-        "m": shown,
-    }
