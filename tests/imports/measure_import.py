@@ -11,6 +11,7 @@ import json
 import os
 import resource
 import sys
+import time
 from pathlib import Path
 
 
@@ -34,6 +35,7 @@ def main() -> None:
     del data
     started = _peak_mb()
     print("started", flush=True)
+    began = time.monotonic()
     run = import_run_execute(run_id=run.pk)
     print(
         json.dumps(
@@ -46,6 +48,7 @@ def main() -> None:
                 "report": run.report is not None,
                 "started_mb": round(started),
                 "peak_mb": round(_peak_mb()),
+                "seconds": round(time.monotonic() - began, 1),
             },
             ensure_ascii=False,
         ),
