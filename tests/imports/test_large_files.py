@@ -22,7 +22,7 @@ from tests.conftest import make_person
 from tests.imports.bigsheets import big_sheet
 from tests.imports.helpers import header_of
 from tests.issues.conftest import Cast, new_issue
-from tests.issues.conftest import cast as cast  # noqa: PLC0414 (the fixture, used here)
+from tests.issues.conftest import cast as cast  # the fixture, used by the test below
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 200_000
@@ -58,7 +58,8 @@ def test_a_sheet_of_200000_useless_rows_stays_small_and_lets_others_act(
     process = _import_beside(tmp_path, shape)
     assert process.stdout is not None
     assert process.stdout.readline().strip() == "started", process.stderr.read() if process.stderr else ""
-    waits, during = [], 0
+    waits: list[float] = []
+    during = 0
     while process.poll() is None or not waits:
         version = Issue.objects.get(pk=issue.pk).version
         began = time.monotonic()
