@@ -32,12 +32,21 @@ PEAK_MB = 300
 PROMPT = 5.0
 
 
+def _database_url() -> str:
+    """The test database, for the process beside the test (SQLite here; PostgreSQL on CI too)."""
+    given = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{given['NAME']}"
+    auth = f"{given['USER']}:{given['PASSWORD']}" if given["PASSWORD"] else given["USER"]
+    return f"postgres://{auth}@{given['HOST'] or 'localhost'}:{given['PORT'] or 5432}/{given['NAME']}"
+
+
 def _import_beside(tmp_path: Path, shape: str) -> subprocess.Popen[str]:
     path = tmp_path / f"{shape}.xlsx"
     path.write_bytes(big_sheet(header_of("targets"), ROWS, shape))
     env = {
         **os.environ,
-        "SANFUWU_DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "SANFUWU_DATABASE_URL": _database_url(),
         "SANFUWU_VAR_DIR": str(tmp_path / "var"),
         "PYTHONPATH": str(ROOT),
     }
