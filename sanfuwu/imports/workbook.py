@@ -24,8 +24,10 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 
@@ -163,6 +165,7 @@ _PHONETIC = re.compile(rb"<" + _NAME + rb"rPh\b.*?</" + _NAME + rb"rPh\s*>", re.
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _LETTERS = re.compile(r"[A-Z]+")
+_DIMENSION = re.compile(rb"<" + _NAME + rb"""dimension\s+ref\s*=\s*["'][A-Z]*\d*:?[A-Z]*(\d+)["']""")
 
 
 def _value_rows(source: IO[bytes], limit: int) -> Iterator[tuple[int, bytes]]:
@@ -265,37 +268,58 @@ class _Xlsx:
         # The shared strings are read whole: bound them before openpyxl does.
         if any("sharedstrings" in i.filename.lower() and i.file_size > limit // 4 for i in infos):
             raise _too_big()
+        # openpyxl's package reading (content types, shared strings, the workbook, its styles),
+        # without its read-only worksheet, which parses a whole sheet that does not state its size
+        # just to learn it.
         try:
-            self._book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-            self._sheet = self._book.worksheets[0] if self._book.worksheets else None
-        except FileRefused:
-            raise
+            reader = ExcelReader(io.BytesIO(data), read_only=True)
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+            self._archive = reader.archive
+            self._strings = reader.shared_strings
+            self._book = reader.wb
+            self._path = next(
+                (
+                    rel.target
+                    for _sheet, rel in reader.parser.find_sheets()
+                    if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+                ),
+                None,
+            )
         except Exception:  # openpyxl raises many kinds on a damaged package
             raise _damaged() from None
-        if self._sheet is not None:
-            try:
-                self._size = self._book._archive.getinfo(self._sheet._worksheet_path).file_size
-            except KeyError:
-                raise _damaged() from None
-            if self._size > limit:
-                raise _too_big()
+        if self._path is not None and self._archive.getinfo(self._path).file_size > limit:
+            raise _too_big()
 
     @property
     def empty(self) -> bool:
-        return self._sheet is None
+        return self._path is None
 
     @property
     def claimed_rows(self) -> int | None:
-        return int(self._sheet.max_row) if self._sheet is not None and self._sheet.max_row else None
+        """The last row the sheet says it uses (<dimension ref="A1:J200001"/>, near its start)."""
+        if self._path is None:
+            return None
+        with self._archive.open(self._path) as source:
+            head = source.read(64 * 1024)
+        found = _DIMENSION.search(head)
+        return int(found.group(1)) if found else None
+
+    def count(self) -> int:
+        """The rows that hold values, counted without reading their cells."""
+        assert self._path is not None
+        with self._archive.open(self._path) as source:
+            return sum(1 for _ in _value_rows(source, max_sheet_bytes()))
 
     def lines(self) -> Iterator[tuple[int, Cells]]:
         """The rows that hold values, parsed here rather than by openpyxl, whose general parser
         costs some 50 µs a cell: a cell's text, shared string, number or date, or its formula."""
-        assert self._sheet is not None
-        book = self._book
-        strings = book.shared_strings
+        assert self._path is not None
+        book, strings = self._book, self._strings
         dates, durations, epoch = book._date_formats, book._timedelta_formats, book.epoch
-        with book._archive.open(self._sheet._worksheet_path) as source:
+        with self._archive.open(self._path) as source:
             for number, content in _value_rows(source, max_sheet_bytes()):
                 cells: Cells = {}
                 column = 0
@@ -337,7 +361,7 @@ class _Xlsx:
                     yield number, cells
 
     def close(self) -> None:
-        self._book.close()
+        self._archive.close()
 
 
 class _Xls:
@@ -374,6 +398,9 @@ class _Xls:
             cells = {left + i + 1: (v, False) for i, v in enumerate(values) if v is not None and v != ""}
             if cells:
                 yield top + index + 1, cells
+
+    def count(self) -> int:
+        return sum(1 for _ in self.lines())
 
     def close(self) -> None:
         self._book.close()
@@ -448,7 +475,7 @@ class SheetReader:
             if claimed is None:
                 again = open_sheet(self._data)
                 try:
-                    claimed = sum(1 for _ in again.lines())
+                    claimed = again.count()
                 finally:
                     again.close()
             self._total = max(min(claimed - 1, max_rows()), 0)
