@@ -29,7 +29,10 @@ def main() -> None:
     asks_help = "-h" in sys.argv[2:] or "--help" in sys.argv[2:]
     if command not in WITHOUT_DATABASE and not asks_help:
         django.setup()
-        _stop_if_unbuilt()
+        from django.core.management import get_commands
+
+        if command in get_commands():  # an unknown name is Django's to answer
+            _stop_if_unbuilt()
     try:
         execute_from_command_line(sys.argv)
     except DatabaseError:

@@ -77,3 +77,8 @@ def test_after_migrating_the_same_command_runs(tmp_path: Path) -> None:
     done = sanfuwu(tmp_path, "rollup_scores")
     assert done.returncode == 0, done.stderr
     assert UNBUILT not in done.stderr
+
+
+def test_an_unknown_command_is_named_as_such_not_blamed_on_the_database(tmp_path: Path) -> None:
+    done = sanfuwu(tmp_path, "nosuchcommand")
+    assert done.returncode == 1 and "Unknown command" in done.stderr and UNBUILT not in done.stderr
