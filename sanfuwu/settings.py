@@ -170,6 +170,13 @@ SANFUWU_COUNT_CAP = env_int("SANFUWU_COUNT_CAP", 10_000)
 # An uploaded workbook up to this size is imported in the request; a larger one goes to a
 # background job and the page shows its progress.
 SANFUWU_IMPORT_INLINE_BYTES = env_int("SANFUWU_IMPORT_INLINE_BYTES", 512 * 1024)
+# What one imported sheet may hold. Its XML uncompressed (Excel's formatting carried down to row
+# 1,048,576 makes a few hundred MB of blank rows, which the reader passes over cheaply), and its
+# rows that hold data; beyond either the file is refused with the reason. The list of problems
+# keeps the first SANFUWU_IMPORT_MAX_PROBLEMS and counts the rest.
+SANFUWU_IMPORT_MAX_SHEET_MB = env_int("SANFUWU_IMPORT_MAX_SHEET_MB", 512)
+SANFUWU_IMPORT_MAX_ROWS = env_int("SANFUWU_IMPORT_MAX_ROWS", 200_000)
+SANFUWU_IMPORT_MAX_PROBLEMS = env_int("SANFUWU_IMPORT_MAX_PROBLEMS", 500)
 
 LOGGING = {
     "version": 1,

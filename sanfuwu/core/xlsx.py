@@ -24,6 +24,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Characters XML 1.0 cannot carry at all; a pasted form feed must not break the whole file.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_CELL = 32767  # Excel's own limit on a cell's text
+# An XML reader turns a carriage return in text into a line feed; the sheet's own escape keeps
+# it (_x000D_), and a text that happens to look like such an escape is escaped in turn (_x005F_).
+_LOOKS_ESCAPED = re.compile("_(x[0-9A-Fa-f]{4}_)")
 FLUSH_ROWS = 500
 
 
@@ -38,6 +41,15 @@ class SheetSpec:
 def _cell_text(value: object) -> str:
     text = "" if value is None else str(value)
     return _ILLEGAL.sub("", text)[:MAX_CELL]
+
+
+def cell_xml_text(value: object) -> str:
+    """A cell's text as a sheet holds it, before XML escaping: what XML cannot carry left out,
+    a carriage return and whatever looks like Excel's own escapes escaped."""
+    text = _cell_text(value)
+    if "_x" in text:
+        text = _LOOKS_ESCAPED.sub(r"_x005F_\1", text)
+    return text.replace("\r", "_x000D_") if "\r" in text else text
 
 
 def _sheet_title(title: str) -> str:
@@ -134,7 +146,7 @@ _SHEET_HEAD = (
 def _row_xml(number: int, letters: list[str], values: Sequence[object], style: str = "") -> str:
     cells = []
     for index, value in enumerate(values):
-        text = _cell_text(value)
+        text = cell_xml_text(value)
         if index >= len(letters):
             letters.append(get_column_letter(index + 1))
         if text:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import models
@@ -22,35 +22,62 @@ class CellProblem(ValueError):
     pass
 
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_DATETIME = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})"
-    r"(?:\s*[:：分]\s*(\d{1,2})\s*秒?)?)?$"
-)
+_DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_COMPACT_DAY = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # 20260301
+# A date cell pasted as text, or a date in a general-format cell, is Excel's day number: 46082.
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+_CLOCK = re.compile(r"^(\d{1,2})\s*[:：]\s*(\d{1,2})(?:\s*[:：]\s*(\d{1,2})(?:\.\d+)?)?$")
+_CHINESE_CLOCK = re.compile(r"^(\d{1,2})\s*[时點点]\s*(?:(\d{1,2})\s*分\s*(?:(\d{1,2})\s*秒)?)?$")
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]\s*0?1\s*日?)?$")
+_EXCEL_DAY_ZERO = date(1899, 12, 30)
+
+
+def _day_and_clock(text: str) -> tuple[date, time | None]:
+    """A date and, if written, a time of day, in the ways a clerk or a spreadsheet writes them:
+    2026-03-01, 2026/3/1, 2026年3月1日, 20260301 or Excel's day number 46082, then 09:30,
+    9:30:15 or 9时30分. Raises ValueError on anything else."""
+    text = text.strip()
+    found = _COMPACT_DAY.match(text)
+    if found:
+        return date(*(int(g) for g in found.groups())), None
+    if _SERIAL.match(text):
+        serial = float(text)
+        day = _EXCEL_DAY_ZERO + timedelta(days=int(serial))
+        seconds = min(round((serial - int(serial)) * 86400), 86399)
+        return day, time(seconds // 3600, seconds % 3600 // 60, seconds % 60) if seconds else None
+    found = _DAY.match(text)
+    if found is None:
+        raise ValueError(text)
+    day = date(*(int(g) for g in found.groups()))
+    rest = text[found.end() :].strip().removeprefix("T").strip()
+    if not rest:
+        return day, None
+    clock = _CLOCK.match(rest) or _CHINESE_CLOCK.match(rest)
+    if clock is None:
+        raise ValueError(text)
+    hour, minute, second = (int(g) if g else 0 for g in clock.groups())
+    return day, time(hour, minute, second)
 
 
 def parse_date(text: str) -> date:
     # A date cell read back from Excel carries a midnight time; a date is still meant.
-    text = re.sub(r"\s+00:00(:00)?$", "", text.strip())
-    found = _DATE.match(text)
     try:
-        if found is None:
-            raise ValueError
-        return date(*(int(g) for g in found.groups()))
-    except ValueError:
-        raise CellProblem(_("“%(text)s”不是有效日期，请写成 2025-10-08 的形式。") % {"text": text}) from None
+        day, clock = _day_and_clock(text)
+        if clock is not None and clock != time(0, 0):
+            raise ValueError(text)
+    except (ValueError, OverflowError):
+        raise CellProblem(
+            _("“%(text)s”不是有效日期，请写成 2025-10-08 的形式。") % {"text": text.strip()}
+        ) from None
+    return day
 
 
 def parse_moment(text: str) -> datetime:
     """A Beijing time "2025-10-08 09:30"; a date alone means the start of that day."""
-    found = _DATETIME.match(text.strip())
     try:
-        if found is None:
-            raise ValueError
-        year, month, day, hour, minute, second = (int(g) if g else 0 for g in found.groups())
-        naive = datetime.combine(date(year, month, day), time(hour, minute, second))
-    except ValueError:
+        day, clock = _day_and_clock(text)
+        naive = datetime.combine(day, clock or time(0, 0))
+    except (ValueError, OverflowError):
         raise CellProblem(
             _("“%(text)s”不是有效时间，请写成 2025-10-08 09:30 的形式。") % {"text": text}
         ) from None

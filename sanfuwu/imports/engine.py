@@ -1,10 +1,16 @@
-"""Running one import: every row checked, all written in one transaction or nothing at all.
+"""Running one import: every row checked, then all written in one transaction, or nothing at all.
 
 A kind's importer sees the rows in batches, checks each through the domain's services (or the
 same rules, in bulk, where a ledger of 100,000 rows needs it) and writes what is good. Whatever it
-finds wrong goes into the outcome at its row and column; at the end, one problem anywhere, or a
-dry run, rolls the whole transaction back. Duplicates inside the file are caught here, once, for
-every kind.
+finds wrong goes into the outcome at its row and column; one problem anywhere, or a dry run, and
+nothing is kept. Duplicates inside the file are caught here, once, for every kind.
+
+Checking never holds the database for the whole file: the file is read outside any transaction,
+and each batch is checked in its own short transaction, rolled back at once (the importers check
+a row by trying it). Only a file found without problems is then written, in one transaction, so
+that on SQLite other people's actions wait for a batch at most while a file is being checked, and
+for the writing itself once it is known to be good. The problems are counted in full but only the
+first few hundred are kept (SANFUWU_IMPORT_MAX_PROBLEMS), so a file of bad rows costs no memory.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -46,14 +53,29 @@ class Outcome:
     created: int = 0
     updated: int = 0
     skipped: int = 0
-    errors: list[CellError] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)  # the first few hundred
+    error_count: int = 0  # all of them
     preview: list[PreviewLine] = field(default_factory=list)
     written: bool = False
     notices: list[str] = field(default_factory=list)  # said once, after the import
+    # "请填写…。" per column, made once: a file of 200,000 rows missing a column would otherwise
+    # look up the same translation 200,000 times.
+    _asking: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def asking_for(self, column: str) -> str:
+        message = self._asking.get(column)
+        if message is None:
+            message = self._asking[column] = _("请填写%(c)s。") % {"c": column}
+        return message
 
     def fail(self, row: Row | int, column: str, message: str) -> None:
         number = row.number if isinstance(row, Row) else row
-        self.errors.append(CellError(number, column, message))
+        self.add(CellError(number, column, message))
+
+    def add(self, error: CellError) -> None:
+        self.error_count += 1
+        if len(self.errors) < settings.SANFUWU_IMPORT_MAX_PROBLEMS:
+            self.errors.append(error)
 
     def done(self, row: Row, label: str, action: str, note: str = "") -> None:
         if action == RowAction.CREATE:
@@ -79,7 +101,7 @@ class RowReader:
         text = self.row.get(column)
         if not text:
             if required:
-                self.outcome.fail(self.row, column, _("请填写%(c)s。") % {"c": column})
+                self.outcome.fail(self.row, column, self.outcome.asking_for(column))
                 self.failed = True
             return default
         try:
@@ -132,53 +154,77 @@ def import_rows(
     *,
     total: int = 0,
     progress: Progress | None = None,
+    write: bool = False,
 ) -> Outcome:
+    """One pass over the rows. Checking (`write` false): each batch in its own transaction,
+    rolled back. Writing: every batch in one transaction, kept only if nothing was wrong."""
     outcome = Outcome()
     seen: dict[str, int] = {}
     limits = [(c.title, c.max_length) for c in importer.columns if c.max_length]
-    try:
-        with transaction.atomic():
-            batch: list[Row] = []
+    batch: list[Row] = []
 
-            def flush() -> None:
+    def flush() -> None:
+        if batch:
+            if write:
                 importer.handle(batch, outcome)
-                batch.clear()
-                if progress is not None:
-                    progress(outcome.rows, max(total, outcome.rows))
+            else:
+                _tried(lambda: importer.handle(batch, outcome))
+        batch.clear()
+        if progress is not None:
+            progress(outcome.rows, max(total, outcome.rows))
 
-            for row in rows:
-                outcome.rows += 1
-                for title, limit in limits:
-                    if len(row.get(title)) > limit:
-                        row.errors.append(
-                            CellError(row.number, title, _("内容过长，最多 %(n)s 个字。") % {"n": limit})
-                        )
-                if row.errors:
-                    outcome.errors.extend(row.errors)
+    def each_row() -> None:
+        for row in rows:
+            outcome.rows += 1
+            for title, limit in limits:
+                if len(row.get(title)) > limit:
+                    row.errors.append(
+                        CellError(row.number, title, _("内容过长，最多 %(n)s 个字。") % {"n": limit})
+                    )
+            if row.errors:
+                for error in row.errors:
+                    outcome.add(error)
+                continue
+            key = importer.row_key(row)
+            if key is not None:
+                first = seen.setdefault(key, row.number)
+                if first != row.number:
+                    outcome.fail(row, importer.unique_column or "", _("与第 %(n)s 行重复。") % {"n": first})
                     continue
-                key = importer.row_key(row)
-                if key is not None:
-                    first = seen.setdefault(key, row.number)
-                    if first != row.number:
-                        outcome.fail(
-                            row, importer.unique_column or "", _("与第 %(n)s 行重复。") % {"n": first}
-                        )
-                        continue
-                batch.append(row)
-                if len(batch) >= BATCH:
-                    flush()
-            flush()
-            if outcome.rows == 0:
-                raise FileRefused(_("工作簿中没有可导入的数据行。"))
-            importer.finish(outcome)
-            if outcome.errors or importer.dry_run:
-                raise _Rollback
-            outcome.written = True
-    except _Rollback:
-        if outcome.errors:
-            outcome.notices.clear()  # what would have followed an import that did not happen
+            batch.append(row)
+            if len(batch) >= BATCH:
+                flush()
+        flush()
+        if outcome.rows == 0:
+            raise FileRefused(_("工作簿中没有可导入的数据行。"))
+
+    if write:
+        try:
+            with transaction.atomic():
+                each_row()
+                importer.finish(outcome)
+                if outcome.errors or importer.dry_run:
+                    raise _Rollback
+                outcome.written = True
+        except _Rollback:
+            pass
+    else:
+        each_row()
+        _tried(lambda: importer.finish(outcome))
+    if outcome.errors:
+        outcome.notices.clear()  # what would have followed an import that did not happen
     outcome.errors.sort(key=lambda e: (e.row, _column_order(importer.columns, e.column)))
     return outcome
+
+
+def _tried(step: Callable[[], None]) -> None:
+    """A step of a check, in a transaction of its own that is always rolled back."""
+    try:
+        with transaction.atomic():
+            step()
+            raise _Rollback
+    except _Rollback:
+        pass
 
 
 def _column_order(columns: list[Column], title: str) -> int:
@@ -188,6 +234,26 @@ def _column_order(columns: list[Column], title: str) -> int:
     return -1
 
 
-def import_file(importer: Importer, data: bytes, *, progress: Progress | None = None) -> Outcome:
-    reader = SheetReader(data, importer.columns)
-    return import_rows(importer, reader.rows(), total=reader.total, progress=progress)
+def import_file(
+    importer: Importer,
+    data: bytes,
+    *,
+    progress: Progress | None = None,
+    filename: str = "",
+    checked: bool = False,
+) -> Outcome:
+    """Check the file; then, unless it is a dry run or something was wrong, write it. A file that
+    a dry run has just checked (`checked`) goes straight to writing, which checks it again."""
+    if not importer.dry_run and not checked:
+        trial = type(importer)(actor=importer.actor, dry_run=True)
+        found = _once(trial, data, progress=progress, filename=filename, write=False)
+        if found.errors:
+            return found
+    return _once(importer, data, progress=progress, filename=filename, write=not importer.dry_run)
+
+
+def _once(
+    importer: Importer, data: bytes, *, progress: Progress | None, filename: str, write: bool
+) -> Outcome:
+    reader = SheetReader(data, importer.columns, filename)
+    return import_rows(importer, reader.rows(), total=reader.total, progress=progress, write=write)

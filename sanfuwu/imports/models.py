@@ -40,6 +40,8 @@ class ImportRun(models.Model):
     filename = models.CharField(_("文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小"))
     dry_run = models.BooleanField(_("只检查"), default=False)
+    # Confirmed after a dry run found nothing wrong: the import goes straight to writing.
+    confirmed = models.BooleanField(_("检查后确认"), default=False)
     created_by = models.ForeignKey(
         Person, verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="import_runs"
     )

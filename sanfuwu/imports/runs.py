@@ -8,8 +8,8 @@ transaction is still open.
 
 from __future__ import annotations
 
-import io
 import logging
+import tempfile
 import time
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -23,12 +23,12 @@ from django.utils.translation import gettext as _
 from sanfuwu.core.jobs import queue
 from sanfuwu.imports.engine import Outcome, Progress, import_file
 from sanfuwu.imports.kinds import KINDS, Kind
+from sanfuwu.imports.marked import error_workbook
 from sanfuwu.imports.models import ImportRun, RunState, StoredFile
-from sanfuwu.imports.workbook import FileRefused, error_workbook
+from sanfuwu.imports.workbook import FileRefused
 from sanfuwu.people.models import Person
 
 log = logging.getLogger("sanfuwu.imports")
-SHOWN_ERRORS = 500
 
 
 def kind_for(person: Person, key: str) -> Kind:
@@ -76,7 +76,13 @@ def import_run_confirm(*, run: ImportRun, actor: Person) -> ImportRun:
     if not taken:
         raise PermissionDenied(_("该检查结果已经确认过，或不是您本人的导入。"))
     return ImportRun.objects.create(
-        kind=run.kind, filename=run.filename, size=run.size, dry_run=False, created_by=actor, upload_id=upload
+        kind=run.kind,
+        filename=run.filename,
+        size=run.size,
+        dry_run=False,
+        confirmed=True,
+        created_by=actor,
+        upload_id=upload,
     )
 
 
@@ -123,7 +129,7 @@ def import_run_execute(*, run_id: int, progress: Progress | None = None) -> Impo
 
     try:
         importer = kind.importer(actor=run.created_by, dry_run=run.dry_run)
-        outcome = import_file(importer, data, progress=both)
+        outcome = import_file(importer, data, progress=both, filename=run.filename, checked=run.confirmed)
     except FileRefused as refused:
         _finish(run, state=RunState.REFUSED, message=str(refused))
     except Exception as crash:  # recorded for the person waiting on the page, then re-raised for the log
@@ -138,9 +144,12 @@ def import_run_execute(*, run_id: int, progress: Progress | None = None) -> Impo
 def _record(run: ImportRun, outcome: Outcome, data: bytes) -> None:
     report = None
     if outcome.errors:
-        buffer = io.BytesIO()
-        error_workbook(data, outcome.errors, buffer)
-        report = StoredFile.objects.create(name=f"{run.filename}-检查结果.xlsx", data=buffer.getvalue())
+        # Written to a file as it is built: the marked workbook of a large file never sits in
+        # memory twice, and the database is written once, in one short statement.
+        with tempfile.TemporaryFile() as marked:
+            error_workbook(data, outcome.errors, marked, total=outcome.error_count)
+            marked.seek(0)
+            report = StoredFile.objects.create(name=f"{run.filename}-检查结果.xlsx", data=marked.read())
     state = RunState.REFUSED if outcome.errors else RunState.CHECKED if run.dry_run else RunState.DONE
     run.rows, run.created, run.updated, run.skipped = (
         outcome.rows,
@@ -148,8 +157,8 @@ def _record(run: ImportRun, outcome: Outcome, data: bytes) -> None:
         outcome.updated,
         outcome.skipped,
     )
-    run.error_count = len(outcome.errors)
-    run.errors = [asdict(e) for e in outcome.errors[:SHOWN_ERRORS]]
+    run.error_count = outcome.error_count
+    run.errors = [asdict(e) for e in outcome.errors]
     run.preview = [asdict(p) for p in outcome.preview]
     run.notices = outcome.notices
     run.report = report

@@ -1,9 +1,15 @@
-"""Reading an uploaded .xlsx row by row, refusing what is not a workbook we can trust.
+"""Reading an uploaded workbook row by row, refusing what is not a workbook we can trust.
 
 Every refusal is a Chinese sentence a clerk can act on. A file-level problem (not a workbook, too
 big, no data, columns missing) refuses the file; a cell-level one (a formula, a bad value) is
-reported at its row and column, and the import writes nothing either way. Rows are read one at a
-time (openpyxl's read-only mode), so a 100,000-row ledger never sits in memory as a whole.
+reported at its row and column, and the import writes nothing either way.
+
+An .xlsx is read as a stream: the sheet's XML is decompressed chunk by chunk, rows that hold no
+value (the formatting Excel and WPS carry down to row 1,048,576) are dropped as bytes, without
+being parsed, and only the rows that remain go through openpyxl's parser. Time and memory then
+follow the rows that hold data, and the sheet's size and its number of data rows are bounded
+(settings SANFUWU_IMPORT_MAX_SHEET_MB and SANFUWU_IMPORT_MAX_ROWS). An .xls (Excel 97–2003, as WPS
+still saves) is read by calamine; the format itself stops at 65,536 rows.
 """
 
 from __future__ import annotations
@@ -14,14 +20,16 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.comments import Comment
+from openpyxl import Workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 MAX_BYTES = 20 * 1024 * 1024
 NOTE_MARK = "【说明】"
@@ -30,6 +38,12 @@ BAD_FILL = PatternFill("solid", fgColor="F8D7DA")
 HEADER_FILL = PatternFill("solid", fgColor="17213A")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 REPORT_COLUMN = "问题说明"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file, as Excel 97–2003 writes
+EXTENSIONS = (".xlsx", ".xls")
+CHUNK = 1 << 20
+# A row is cut from its neighbours as bytes; one that does not end within this much is not a row
+# of a list but an attack on the reader.
+MAX_ROW_BYTES = 32 * 1024 * 1024
 
 
 class FileRefused(Exception):
@@ -62,6 +76,15 @@ class Row:
         return self.values.get(column, "")
 
 
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape_ooxml(text: str) -> str:
+    """A character XML would not keep as it is (a carriage return) is written _x000D_ in a sheet;
+    a literal "_x000D_" is written _x005F_x000D_. Excel and WPS read them so; openpyxl does not."""
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
 def cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -76,47 +99,356 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def check_upload(data: bytes) -> None:
-    """The checks that need no parsing: size, emptiness, and whether it is a zip at all."""
+def max_sheet_bytes() -> int:
+    return int(settings.SANFUWU_IMPORT_MAX_SHEET_MB) * 1024 * 1024
+
+
+def max_rows() -> int:
+    return int(settings.SANFUWU_IMPORT_MAX_ROWS)
+
+
+def _damaged() -> FileRefused:
+    return FileRefused(_("无法读取该 Excel 文件，文件可能已损坏。"))
+
+
+def _not_a_workbook() -> FileRefused:
+    return FileRefused(
+        _(
+            "这不是 Excel 工作簿（.xlsx 或 .xls）：可能是改了扩展名的 CSV、网页或其他文件。"
+            "请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。"
+        )
+    )
+
+
+def check_upload(data: bytes, filename: str = "") -> str:
+    """The checks that need no parsing: size, emptiness, the name's extension and what the content
+    really is. Answers "xlsx" or "xls"."""
     if len(data) > MAX_BYTES:
         raise FileRefused(_("文件超过 20 MB，请拆分后分批导入。"))
     if not data:
         raise FileRefused(_("文件是空的。"))
-    if not zipfile.is_zipfile(io.BytesIO(data)):
+    extension = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if filename and extension not in EXTENSIONS:
+        raise FileRefused(_("只能导入 Excel 文件（.xlsx 或 .xls），请在 Excel 或 WPS 中另存后再导入。"))
+    if data.startswith(XLS_MAGIC):
+        found = "xls"
+    elif zipfile.is_zipfile(io.BytesIO(data)):
+        found = "xlsx"
+    else:
+        raise _not_a_workbook()
+    if extension and extension != f".{found}":
+        # Some systems save a web page or a text file as ".xls"; Excel itself warns about it.
         raise FileRefused(
             _(
-                "这不是 Excel 工作簿（.xlsx）：可能是改了扩展名的 CSV、旧版 .xls 或其他文件。请在 Excel 中另存为 .xlsx 后再导入。"
+                "文件扩展名是 %(ext)s，内容却不是该格式的 Excel 工作簿。请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。"
             )
+            % {"ext": extension}
         )
+    return found
+
+
+# A sheet's cells at a row: column number (from 1) -> (value, whether the cell holds a formula).
+Cells = dict[int, tuple[Any, bool]]
+
+_NAME = rb"(?:[A-Za-z_][\w.-]*:)?"
+_DATA_OPEN = re.compile(rb"<(" + _NAME + rb")sheetData(?=[\s/>])[^>]*>")
+_DATA_CLOSE = re.compile(rb"</" + _NAME + rb"sheetData\s*>")
+_ROW = re.compile(rb"<" + _NAME + rb"row(?=[\s/>])([^>]*?)(?:/>|>(.*?)</" + _NAME + rb"row\s*>)", re.S)
+_HAS_VALUE = re.compile(rb"<" + _NAME + rb"(?:v|is|f)[\s/>]")
+_ROW_NUMBER = re.compile(rb"""(?:^|\s)r\s*=\s*["'](\d+)["']""")
+_CELL = re.compile(rb"<" + _NAME + rb"c(?=[\s/>])([^>]*?)(?:/>|>(.*?)</" + _NAME + rb"c\s*>)", re.S)
+_ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_V = re.compile(rb"<" + _NAME + rb"v(?:\s[^>]*)?>(.*?)</" + _NAME + rb"v\s*>", re.S)
+_F = re.compile(rb"<" + _NAME + rb"f(?:\s[^>]*)?(?:/>|>(.*?)</" + _NAME + rb"f\s*>)", re.S)
+_T = re.compile(rb"<" + _NAME + rb"t(?:\s[^>]*)?>(.*?)</" + _NAME + rb"t\s*>", re.S)
+_PHONETIC = re.compile(rb"<" + _NAME + rb"rPh\b.*?</" + _NAME + rb"rPh\s*>", re.S)
+_ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_LETTERS = re.compile(r"[A-Z]+")
+_DIMENSION = re.compile(rb"<" + _NAME + rb"""dimension\s+ref\s*=\s*["'][A-Z]*\d*:?[A-Z]*(\d+)["']""")
+
+
+def _value_rows(source: IO[bytes], limit: int) -> Iterator[tuple[int, bytes]]:
+    """The rows of the sheet's XML that hold a value, each with its number, read chunk by chunk.
+
+    A stretch of rows without a single value marker (<v>, <is>, <f>) is passed over whole, by a
+    search in C, without being cut into rows; reading stops at the end of the sheet's data."""
+    buffer, read, last = b"", 0, 0
+    row_tag: bytes | None = None
+    while True:
+        chunk = source.read(CHUNK)
+        read += len(chunk)
+        if read > limit:
+            raise _too_big()
+        buffer += chunk
+        done = not chunk
+        if row_tag is None:
+            found = _DATA_OPEN.search(buffer)
+            if found is None:
+                if done:
+                    return
+                buffer = buffer[-256:]  # the opening tag may be cut in two
+                continue
+            if found.group().endswith(b"/>"):
+                return
+            row_tag = b"<" + found.group(1) + b"row"
+            buffer = buffer[found.end() :]
+        closing = _DATA_CLOSE.search(buffer)
+        if closing is not None:
+            cut = closing.start()
+        elif done:
+            cut = len(buffer)
+        else:
+            cut = buffer.rfind(row_tag)
+            if cut <= 0:
+                if len(buffer) > MAX_ROW_BYTES:
+                    raise _damaged()
+                continue
+        segment, buffer = buffer[:cut], buffer[cut:]
+        if _HAS_VALUE.search(segment) is None:
+            # Only the last row's number matters here, or how many rows there were without one.
+            end = segment.rfind(row_tag)
+            found = _ROW_NUMBER.search(segment, end, segment.find(b">", end)) if end >= 0 else None
+            last = int(found.group(1)) if found else last + segment.count(row_tag)
+        else:
+            for row in _ROW.finditer(segment):
+                number = _ROW_NUMBER.search(row.group(1))
+                last = int(number.group(1)) if number else last + 1
+                if row.group(2) and _HAS_VALUE.search(row.group(2)):
+                    yield last, row.group(2)
+        if closing is not None or done:
+            return
+
+
+def _xml_text(raw: bytes) -> str:
+    """Element text as an XML parser gives it (line ends normalised, entities read), then
+    Excel's own escapes (_x000D_) read."""
+    text = raw.decode("utf-8", "replace")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "&" in text:
+        text = _ENTITY.sub(_entity, text)
+    return unescape_ooxml(text)
+
+
+def _entity(found: re.Match[str]) -> str:
+    name = found.group(1)
+    if name.startswith("#x"):
+        return chr(int(name[2:], 16))
+    if name.startswith("#"):
+        return chr(int(name[1:]))
+    return _ENTITIES[name]
+
+
+def _column_number(reference: str) -> int:
+    letters = _LETTERS.match(reference)
+    number = 0
+    for letter in letters.group() if letters else "":
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _too_big() -> FileRefused:
+    return FileRefused(
+        _(
+            "工作表解压后超过 %(mb)s MB，无法导入。请删除多余的格式和空行（或只复制有数据的区域到新工作簿），然后再导入。"
+        )
+        % {"mb": settings.SANFUWU_IMPORT_MAX_SHEET_MB}
+    )
+
+
+class _Xlsx:
+    def __init__(self, data: bytes) -> None:
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            infos = archive.infolist()
+        except (zipfile.BadZipFile, OSError):
+            raise _not_a_workbook() from None
+        limit = max_sheet_bytes()
+        # The shared strings are read whole: bound them before openpyxl does.
+        if any("sharedstrings" in i.filename.lower() and i.file_size > limit // 4 for i in infos):
+            raise _too_big()
+        # openpyxl's package reading (content types, shared strings, the workbook, its styles),
+        # without its read-only worksheet, which parses a whole sheet that does not state its size
+        # just to learn it.
+        try:
+            reader = ExcelReader(io.BytesIO(data), read_only=True)
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+            self._archive = reader.archive
+            self._strings = reader.shared_strings
+            self._book = reader.wb
+            self._path = next(
+                (
+                    rel.target
+                    for _sheet, rel in reader.parser.find_sheets()
+                    if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+                ),
+                None,
+            )
+        except Exception:  # openpyxl raises many kinds on a damaged package
+            raise _damaged() from None
+        if self._path is not None and self._archive.getinfo(self._path).file_size > limit:
+            raise _too_big()
+
+    @property
+    def empty(self) -> bool:
+        return self._path is None
+
+    @property
+    def claimed_rows(self) -> int | None:
+        """The last row the sheet says it uses (<dimension ref="A1:J200001"/>, near its start)."""
+        if self._path is None:
+            return None
+        with self._archive.open(self._path) as source:
+            head = source.read(64 * 1024)
+        found = _DIMENSION.search(head)
+        return int(found.group(1)) if found else None
+
+    def count(self) -> int:
+        """The rows that hold values, counted without reading their cells."""
+        assert self._path is not None
+        with self._archive.open(self._path) as source:
+            return sum(1 for _ in _value_rows(source, max_sheet_bytes()))
+
+    def lines(self) -> Iterator[tuple[int, Cells]]:
+        """The rows that hold values, parsed here rather than by openpyxl, whose general parser
+        costs some 50 µs a cell: a cell's text, shared string, number or date, or its formula."""
+        assert self._path is not None
+        book, strings = self._book, self._strings
+        dates, durations, epoch = book._date_formats, book._timedelta_formats, book.epoch
+        with self._archive.open(self._path) as source:
+            for number, content in _value_rows(source, max_sheet_bytes()):
+                cells: Cells = {}
+                column = 0
+                for cell in _CELL.finditer(content):
+                    inner = cell.group(2)
+                    attributes = {
+                        m.group(1): (m.group(2) or m.group(3) or b"")
+                        for m in _ATTRIBUTE.finditer(cell.group(1))
+                    }
+                    reference = attributes.get(b"r")
+                    column = _column_number(reference.decode()) if reference else column + 1
+                    if not inner:
+                        continue
+                    formula = _F.search(inner)
+                    if formula is not None:
+                        cells[column] = ("=" + _xml_text(formula.group(1) or b""), True)
+                        continue
+                    kind = attributes.get(b"t", b"n")
+                    if kind == b"inlineStr":
+                        value: Any = "".join(_xml_text(t) for t in _T.findall(_PHONETIC.sub(b"", inner)))
+                    else:
+                        found = _V.search(inner)
+                        if found is None:
+                            continue
+                        raw = found.group(1)
+                        if kind == b"s":
+                            value = unescape_ooxml(str(strings[int(raw)]))
+                        elif kind in (b"str", b"e"):
+                            value = _xml_text(raw)
+                        elif kind == b"b":
+                            value = raw.strip() in (b"1", b"true")
+                        elif kind == b"d":
+                            value = from_ISO8601(raw.decode())
+                        else:
+                            value = _number(raw, int(attributes.get(b"s") or 0), dates, durations, epoch)
+                    if value is not None and value != "":
+                        cells[column] = (value, False)
+                if cells:
+                    yield number, cells
+
+    def close(self) -> None:
+        self._archive.close()
+
+
+class _Xls:
+    """Excel 97–2003 through calamine, which reads the sheet at once: the format stops at 65,536
+    rows and the file at 20 MB, so that is bounded too. Formulas arrive as their last values."""
+
+    def __init__(self, data: bytes) -> None:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            self._book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            self._sheet = self._book.get_sheet_by_index(0) if self._book.sheet_names else None
+        except Exception:  # calamine raises its own kinds, and ValueError, on what is not an .xls
+            raise FileRefused(
+                _(
+                    "无法读取该 .xls 文件：文件可能已损坏，或不是 Excel 工作簿。请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。"
+                )
+            ) from None
+
+    @property
+    def empty(self) -> bool:
+        return self._sheet is None or self._sheet.start is None
+
+    @property
+    def claimed_rows(self) -> int | None:
+        return None if self.empty else int(self._sheet.end[0]) + 1  # type: ignore[union-attr,index]
+
+    def lines(self) -> Iterator[tuple[int, Cells]]:
+        if self.empty:
+            return
+        assert self._sheet is not None and self._sheet.start is not None
+        top, left = self._sheet.start
+        for index, values in enumerate(self._sheet.iter_rows()):
+            cells = {left + i + 1: (v, False) for i, v in enumerate(values) if v is not None and v != ""}
+            if cells:
+                yield top + index + 1, cells
+
+    def count(self) -> int:
+        return sum(1 for _ in self.lines())
+
+    def close(self) -> None:
+        self._book.close()
+
+
+def _number(raw: bytes, style: int, dates: set[int], durations: set[int], epoch: datetime) -> Any:
+    text = raw.decode().strip()
+    value: float | int = float(text) if any(c in text for c in ".eE") else int(text)
+    if style in dates:
+        try:
+            return from_excel(value, epoch, timedelta=style in durations)
+        except (OverflowError, ValueError):
+            return value
+    return value
+
+
+def open_sheet(data: bytes, filename: str = "") -> _Xlsx | _Xls:
+    return _Xls(data) if check_upload(data, filename) == "xls" else _Xlsx(data)
 
 
 def _is_template_row(texts: list[str]) -> bool:
     return bool(texts) and (texts[0].startswith(NOTE_MARK) or texts[0].startswith(EXAMPLE_MARK))
 
 
+FORMULA = "单元格含有公式，请复制后“粘贴为数值”再导入。"
+
+
 class SheetReader:
     """The first sheet of a workbook whose header names the expected columns."""
 
-    def __init__(self, data: bytes, columns: Sequence[Column]) -> None:
-        check_upload(data)
+    def __init__(self, data: bytes, columns: Sequence[Column], filename: str = "") -> None:
+        self._source = open_sheet(data, filename)
+        empty = FileRefused(_("工作簿是空的：第一行应为列名。请使用导入模板。"))
+        if self._source.empty:
+            raise empty
+        self._lines = self._source.lines()
         try:
-            self._book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-            sheet = self._book.worksheets[0] if self._book.worksheets else None
-        except Exception:  # openpyxl raises many kinds on a damaged package
-            raise FileRefused(_("无法读取该 Excel 文件，文件可能已损坏。")) from None
-        if sheet is None:
-            raise FileRefused(_("工作簿是空的：第一行应为列名。请使用导入模板。"))
-        self._sheet = sheet
-        self._lines = sheet.iter_rows()
-        try:
-            header_cells = next(self._lines, None)
+            first = next(self._lines, None)
+        except FileRefused:
+            raise
         except Exception:
-            raise FileRefused(_("无法读取该 Excel 文件，文件可能已损坏。")) from None
-        header = [cell_text(c.value) for c in header_cells] if header_cells else []
-        while header and not header[-1]:
-            header.pop()
+            raise _damaged() from None
+        # The header is row 1, as the template has it; a sheet that starts lower has none.
+        cells = first[1] if first is not None and first[0] == 1 else {}
+        width = max(cells, default=0)
+        header = [cell_text(cells[i][0]) if i in cells else "" for i in range(1, width + 1)]
         if not any(header):
-            raise FileRefused(_("工作簿是空的：第一行应为列名。请使用导入模板。"))
+            raise empty
         known = {c.title for c in columns}
         missing = [c.title for c in columns if c.required and c.title not in header]
         unknown = [h for h in header if h and h not in known and h != REPORT_COLUMN]
@@ -131,40 +463,43 @@ class SheetReader:
                 parts.append(_("列名重复：%(cols)s") % {"cols": "、".join(doubled)})
             raise FileRefused("；".join(parts) + _("。请使用导入模板，不要修改第一行的列名。"))
         self.header = header
-        self.total = self._count_rows() - 1
+        self._data = data
+        self._total: int | None = None
 
-    def _count_rows(self) -> int:
-        """How many rows the sheet holds, for a progress bar: Excel writes it down; other writers
-        do not, and then a quick scan of the sheet's XML counts them without parsing."""
-        if self._sheet.max_row:
-            return int(self._sheet.max_row)
-        pattern = re.compile(rb"<(?:\w+:)?row[\s/>]")
-        with self._sheet._get_source() as source:
-            count, tail = 0, b""
-            while chunk := source.read(1 << 20):
-                block = tail + chunk
-                # A tag cut in two by the chunking is counted once, in the block where it ends.
-                count += sum(1 for m in pattern.finditer(block) if m.end() > len(tail))
-                tail = block[-16:]
-            return count
+    @property
+    def total(self) -> int:
+        """How many data rows the sheet may hold, for a progress bar: what the file says (Excel
+        writes it down, formatted blank rows included), else a count of its non-blank rows."""
+        if self._total is None:
+            claimed = self._source.claimed_rows
+            if claimed is None:
+                again = open_sheet(self._data)
+                try:
+                    claimed = again.count()
+                finally:
+                    again.close()
+            self._total = max(min(claimed - 1, max_rows()), 0)
+        return self._total
 
     def rows(self) -> Iterator[Row]:
-        """The data rows: blank lines and the template's notes and example are passed over."""
-        header = self.header
+        """The data rows: blank lines and the template's notes and example are passed over; more
+        than SANFUWU_IMPORT_MAX_ROWS refuse the file."""
+        positions = [(i, t) for i, t in enumerate(self.header, start=1) if t and t != REPORT_COLUMN]
+        limit, count = max_rows(), 0
         try:
-            for number, cells in enumerate(self._lines, start=2):
+            for number, cells in self._lines:
+                count += 1
+                if count > limit:
+                    raise FileRefused(_("工作表超过 %(n)s 行数据，请拆分后分批导入。") % {"n": f"{limit:,}"})
                 values: dict[str, str] = {}
                 errors: list[CellError] = []
-                for title, cell in zip(header, cells, strict=False):
-                    if not title or title == REPORT_COLUMN:
-                        continue
-                    if cell.data_type == "f":
-                        errors.append(
-                            CellError(number, title, _("单元格含有公式，请复制后“粘贴为数值”再导入。"))
-                        )
+                for index, title in positions:
+                    value, formula = cells.get(index, (None, False))
+                    if formula:
+                        errors.append(CellError(number, title, _(FORMULA)))
                         values[title] = ""
                         continue
-                    values[title] = cell_text(cell.value)
+                    values[title] = cell_text(value)
                 texts = [v for v in values.values() if v]
                 if (not texts and not errors) or _is_template_row(texts):
                     continue
@@ -172,9 +507,9 @@ class SheetReader:
         except FileRefused:
             raise
         except Exception:
-            raise FileRefused(_("无法读取该 Excel 文件，文件可能已损坏。")) from None
+            raise _damaged() from None
         finally:
-            self._book.close()
+            self._source.close()
 
 
 def template_workbook(columns: Sequence[Column], title: str) -> Workbook:
@@ -202,42 +537,3 @@ def template_workbook(columns: Sequence[Column], title: str) -> Workbook:
             sheet.cell(row=row, column=index).number_format = "@"
     sheet.freeze_panes = "A2"
     return book
-
-
-def error_workbook(data: bytes, errors: Sequence[CellError], path: Any) -> None:
-    """The file as uploaded, row for row, its bad cells red with the reason in a comment, and a
-    last column saying it all, so that the author fixes it in place and imports it again."""
-    by_row: dict[int, list[CellError]] = {}
-    for error in errors:
-        by_row.setdefault(error.row, []).append(error)
-    source = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    book = Workbook(write_only=True)
-    out = book.create_sheet(_("导入检查结果"))
-    header: list[str] = []
-    for number, cells in enumerate(source.worksheets[0].iter_rows(), start=1):
-        values = [cell_text(c.value) if c.data_type != "f" else str(c.value) for c in cells]
-        if number == 1:
-            header = [v for v in values if v != REPORT_COLUMN]
-            line = []
-            for title in [*header, REPORT_COLUMN]:
-                cell = WriteOnlyCell(out, value=title)
-                cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-                line.append(cell)
-            out.append(line)
-            continue
-        values = (values + [""] * len(header))[: len(header)]
-        found = by_row.get(number, [])
-        bad = {e.column: e.message for e in found}
-        line = []
-        for title, value in zip(header, values, strict=True):
-            cell = WriteOnlyCell(out, value=value)
-            cell.data_type = "s"
-            if title in bad:
-                cell.fill = BAD_FILL
-                cell.comment = Comment(_("第 %(n)s 行：%(m)s") % {"n": number, "m": bad[title]}, "三服务平台")
-            line.append(cell)
-        summary = "；".join(f"{e.column or _('整行')}：{e.message}" for e in found)
-        line.append(WriteOnlyCell(out, value=summary))
-        out.append(line)
-    source.close()
-    book.save(path)

@@ -31,13 +31,17 @@ class UnknownYearError(ValueError):
 
 
 class WorkCalendar:
-    """Answers for a span of dates with one query for the admin's overrides."""
+    """Answers for a span of dates with one query for the admin's overrides. Without `stored`
+    (a fresh install whose database is not built yet) the package's calendar alone answers."""
 
-    def __init__(self, start: date, end: date):
-        self.overrides = dict(
-            CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind")
-        )
-        self.entered_years = set(CalendarYear.objects.values_list("year", flat=True))
+    def __init__(self, start: date, end: date, *, stored: bool = True):
+        self.overrides: dict[date, str] = {}
+        self.entered_years: set[int] = set()
+        if stored:
+            self.overrides = dict(
+                CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind")
+            )
+            self.entered_years = set(CalendarYear.objects.values_list("year", flat=True))
 
     def is_workday(self, day: date) -> bool:
         kind = self.overrides.get(day)
@@ -51,19 +55,19 @@ class WorkCalendar:
             raise UnknownYearError(day.year) from None
 
 
-def add_workdays(start: date, n: int) -> date:
+def add_workdays(start: date, n: int, *, stored: bool = True) -> date:
     """The date at whose end a task started on `start` with `n` working days falls due."""
     if n < 1:
         raise ValueError(_("期限至少为 1 个工作日。"))
     day, counted, window_end = start, 0, start
-    calendar = WorkCalendar(start, start)
+    calendar = WorkCalendar(start, start, stored=stored)
     while counted < n:
         day += timedelta(days=1)
         if (day - start).days > MAX_DAYS_SCANNED:
             raise ValueError(_("工作日历中连续多年没有工作日，请检查节假日设置。"))
         if day > window_end:
             window_end = day + timedelta(days=2 * n + 60)
-            calendar = WorkCalendar(day, window_end)
+            calendar = WorkCalendar(day, window_end, stored=stored)
         if calendar.is_workday(day):
             counted += 1
     return day

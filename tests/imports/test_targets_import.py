@@ -12,8 +12,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from sanfuwu.imports.marked import error_workbook
 from sanfuwu.imports.targets import COLUMNS
-from sanfuwu.imports.workbook import FileRefused, SheetReader, error_workbook, template_workbook
+from sanfuwu.imports.workbook import FileRefused, SheetReader, template_workbook
 from sanfuwu.people.models import Person
 from sanfuwu.targets.models import Target
 from tests.conftest import World, client_for, make_code

@@ -22,7 +22,8 @@ from sanfuwu.imports.cells import (
     parse_yes_no,
 )
 from sanfuwu.imports.kinds import KINDS
-from sanfuwu.imports.workbook import FileRefused, SheetReader, error_workbook, template_workbook
+from sanfuwu.imports.marked import error_workbook
+from sanfuwu.imports.workbook import FileRefused, SheetReader, template_workbook
 from sanfuwu.issues.models import Issue
 from sanfuwu.people.models import Person
 from sanfuwu.targets.models import Target

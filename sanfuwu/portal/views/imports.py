@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -34,8 +35,9 @@ from sanfuwu.portal.access import person_of
 class ImportForm(StyledForm, forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("导入内容"))
     file = forms.FileField(
-        label=gettext_lazy("Excel 文件（.xlsx）"),
+        label=gettext_lazy("Excel 文件（.xlsx 或 .xls）"),
         error_messages={"required": gettext_lazy("请选择要导入的文件。")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls"}),
     )
     dry_run = forms.BooleanField(label=gettext_lazy("只检查，不写入"), required=False, initial=True)
 
@@ -63,7 +65,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         data = upload.read(MAX_BYTES + 1)  # one byte more than allowed is enough to refuse it
         try:
             # The file as a whole is judged here, so that its refusal shows at the field.
-            SheetReader(data, kind.columns)
+            SheetReader(data, kind.columns, upload.name or "")
         except FileRefused as refused:
             form.add_error("file", str(refused))
         else:
@@ -71,7 +73,12 @@ def import_page(request: HttpRequest) -> HttpResponse:
                                     dry_run=form.cleaned_data["dry_run"])  # fmt: skip
             import_run_start(run)
             return redirect("imports:run", pk=run.pk)
-    context = {"form": form, "kinds": kinds_for(person), "runs": import_runs_of(person)[:10]}
+    context = {
+        "form": form,
+        "kinds": kinds_for(person),
+        "runs": import_runs_of(person)[:10],
+        "max_rows": settings.SANFUWU_IMPORT_MAX_ROWS,
+    }
     return render(request, "imports/page.html", context)
 
 

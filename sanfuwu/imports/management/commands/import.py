@@ -57,7 +57,7 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件：{path}")
         data = path.read_bytes()
         try:
-            SheetReader(data, kind.columns)
+            SheetReader(data, kind.columns, path.name)
         except FileRefused as refused:
             raise CommandError(str(refused)) from None
         run = import_run_create(

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sanfuwu.core.dbstate import tables_built
 from sanfuwu.workdays.calendar import UnknownYearError, add_workdays
 
 
@@ -18,8 +19,11 @@ class Command(BaseCommand):
             start = date.fromisoformat(options["start"])
         except ValueError:
             raise CommandError(f"日期格式不对：{options['start']}，应为 YYYY-MM-DD。") from None
+        # Right after installation the package's calendar answers alone; the admin's own days
+        # and years count once the database is built.
+        stored = tables_built()
         try:
-            due = add_workdays(start, options["days"])
+            due = add_workdays(start, options["days"], stored=stored)
         except (UnknownYearError, ValueError) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(due.isoformat())
