@@ -72,3 +72,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench.exports
 	$(BIN)/python -m bench.home
 	$(BIN)/python -m bench.dashboard
+	$(BIN)/python -m bench.triage
