@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
+from django.core.exceptions import ValidationError
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -140,3 +141,10 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = gettext_lazy("密码")
         for field in self.fields.values():
             office_messages(field)
+
+
+def errors_at_fields(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's refusal shown where it belongs: at the field it names when the form has one,
+    otherwise at the top of the form."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

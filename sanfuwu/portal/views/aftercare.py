@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from sanfuwu.core.forms import StyledForm
+from sanfuwu.core.forms import StyledForm, errors_at_fields
 from sanfuwu.core.paging import capped_count
 from sanfuwu.issues.aftercare import (
     AFTERCARE_ROLES,
@@ -251,8 +251,7 @@ def aftercare_rate(request: HttpRequest, pk: int) -> HttpResponse:
         except NotAllowed as exc:
             raise PermissionDenied(str(exc)) from None
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_at_fields(form, exc)
         else:
             if issue.rating == Rating.UNSATISFIED:
                 text = _("已回访：不满意，已退回%(where)s重办。") % {
@@ -284,8 +283,7 @@ def aftercare_spot(request: HttpRequest, pk: int) -> HttpResponse:
         except NotAllowed as exc:
             raise PermissionDenied(str(exc)) from None
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_at_fields(form, exc)
         else:
             text = _("已答复、回访（%(r)s）并销号。") % {"r": Rating(issue.rating).label}
             return _row_response(request, _row(issue, "answer", message=text, tone="success"), 200)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from sanfuwu.core.forms import StyledForm
+from sanfuwu.core.forms import StyledForm, errors_at_fields
 from sanfuwu.issues.filters import IssueFilterForm, filter_issues
 from sanfuwu.issues.forms import ACTION_FORMS, IssueForm
 from sanfuwu.issues.models import Action, Issue
@@ -138,8 +138,7 @@ def issue_act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.error(request, str(exc))
             status = 403
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_at_fields(form, exc)
             forms_by_action[action] = form
             status = 400
         else:

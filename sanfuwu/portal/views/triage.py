@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from sanfuwu.core.forms import errors_at_fields
 from sanfuwu.core.paging import capped_count
 from sanfuwu.issues.models import AWAITING_DISPATCH_STATUSES, Action, Issue
 from sanfuwu.issues.selectors import issue_get_for
@@ -173,8 +174,7 @@ def triage_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
                 return _conflict(request, pk)
             raise PermissionDenied(str(exc)) from None
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_at_fields(form, exc)
         else:
             if not request.htmx:  # type: ignore[attr-defined]
                 messages.success(request, _dispatched(issue))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sanfuwu.core.forms import errors_at_fields
 from sanfuwu.core.paging import capped_count
 from sanfuwu.issues.forms import AssignHandlerForm
 from sanfuwu.issues.models import HANDLING_STATUSES, Action
@@ -147,8 +148,7 @@ def worklist_stand_in(request: HttpRequest) -> HttpResponse:
         try:
             made = stand_in_set(actor=person, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_at_fields(form, exc)
         else:
             messages.success(
                 request,
