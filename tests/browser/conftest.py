@@ -4,12 +4,14 @@ starts it, `make demo`, on a free port and a database of their own."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,3 +101,33 @@ def browser() -> Iterator[object]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def open_action(page: Any, action: str) -> Any:
+    """Open an action's accordion and wait until Bootstrap has finished opening it: during the
+    opening the form is laid out but clipped, so a click aimed at its button may land elsewhere."""
+    page.click(f'[data-action-button="{action}"]')
+    page.locator(f"#act-{action}.collapse.show").wait_for(state="attached")
+    form = page.locator(f'[data-action-form="{action}"]')
+    form.wait_for(state="visible")
+    return form
+
+
+def submit_expecting(page: Any, button: Any, url: re.Pattern[str], *, shot: Path | None = None) -> Any:
+    """Click a form's button and return the response to `url`. The button must be visible and
+    enabled first; if it is not, the page is saved and the failure says which, rather than a bare
+    "no response" from the wait that started before the click."""
+    from playwright.sync_api import expect
+
+    try:
+        expect(button).to_be_visible(timeout=10_000)
+        expect(button).to_be_enabled(timeout=10_000)
+        button.scroll_into_view_if_needed(timeout=10_000)
+    except Exception:
+        if shot is not None:
+            page.screenshot(path=shot, full_page=True)
+            shot.with_suffix(".html").write_text(page.content())
+        raise
+    with page.expect_response(url) as response:
+        button.click()
+    return response.value

@@ -10,7 +10,7 @@ import zlib
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, open_action, submit_expecting
 from tests.browser.test_issue_loop_browser import version, wait_for_next_version
 from tests.browser.test_targets_browser import sign_in
 
@@ -93,17 +93,18 @@ def test_the_head_assigns_and_the_handler_resolves_with_a_photo(
     page.wait_for_url(re.compile(rf"/issues/{issue_id}/$"))
     assert page.locator("#issue-handler").inner_text().strip() == name
     before, status = version(page), page.locator("#issue-status").inner_text()
-    page.click('[data-action-button="resolve"]')
-    form = page.locator('[data-action-form="resolve"]')
-    form.wait_for(state="visible")
+    form = open_action(page, "resolve")
     # Without a photo, the refusal is at the file field.
     form.locator('[name="resolution"]').fill("已更换破损井盖，并对周边路面进行了修补，现场已恢复通行。")
-    with page.expect_response(re.compile(r"/act/resolve/")) as refused:
-        form.locator("button[type=submit]").click()
-    assert refused.value.status == 400
+    refused = submit_expecting(
+        page, form.locator("button[type=submit]"), re.compile(r"/act/resolve/"),
+        shot=artifacts / f"dept-{tag}-resolve-unclickable.png",
+    )  # fmt: skip
+    assert refused.status == 400
     # The panel comes back with the reason at the file field (drawn on the page by the product's
     # one mechanism for refusals, which swaps a 400 into the panel).
-    assert 'data-field-error="evidence"' in refused.value.text() and "佐证材料" in refused.value.text()
+    assert 'data-field-error="evidence"' in refused.text() and "佐证材料" in refused.text()
+    page.locator('[data-field-error="evidence"]').wait_for()  # swapped in, so the next fill lands in it
     assert page.locator("#issue-status").inner_text() == status and version(page) == before
     form = page.locator('[data-action-form="resolve"]')
     form.locator('[name="resolution"]').fill("已更换破损井盖，并对周边路面进行了修补，现场已恢复通行。")
@@ -112,9 +113,11 @@ def test_the_head_assigns_and_the_handler_resolves_with_a_photo(
     )
     form.scroll_into_view_if_needed()
     page.screenshot(path=artifacts / f"dept-{tag}-resolve-form-{size(handler_view)}.png", full_page=False)
-    with page.expect_response(re.compile(r"/act/resolve/")) as done:
-        form.locator("button[type=submit]").click()
-    assert done.value.status == 200, done.value.text()
+    done = submit_expecting(
+        page, form.locator("button[type=submit]"), re.compile(r"/act/resolve/"),
+        shot=artifacts / f"dept-{tag}-resolve-again-unclickable.png",
+    )  # fmt: skip
+    assert done.status == 200, done.text()
     wait_for_next_version(page, before)
     assert page.locator("#issue-status").inner_text().startswith("已办结")
     assert "现场照片.png" in page.locator("#attachments").inner_text()

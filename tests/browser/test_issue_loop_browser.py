@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, open_action, submit_expecting
 from tests.browser.test_targets_browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -28,18 +28,15 @@ def act(
     files: dict[str, list[dict[str, object]]] | None = None,
 ) -> None:  # fmt: skip
     before = version(page)
-    page.click(f'[data-action-button="{action}"]')
-    form = page.locator(f'[data-action-form="{action}"]')
-    form.wait_for(state="visible")
+    form = open_action(page, action)
     for name, value in (fill or {}).items():
         form.locator(f'[name="{name}"]').fill(value)
     for name, uploads in (files or {}).items():
         form.locator(f'input[name="{name}"]').set_input_files(uploads)
     for name, label in (select or {}).items():
         form.locator(f'select[name="{name}"]').select_option(label=label)
-    with page.expect_response(re.compile(rf"/act/{action}/")) as response:
-        form.locator("button[type=submit]").click()
-    assert response.value.status == 200, response.value.text()
+    response = submit_expecting(page, form.locator("button[type=submit]"), re.compile(rf"/act/{action}/"))
+    assert response.status == 200, response.text()
     wait_for_next_version(page, before)
 
 
@@ -110,12 +107,9 @@ def test_the_closed_loop_as_its_people(browser, demo_server, artifacts):
     page.goto(issue_url)
     act(page, "feedback")  # the suggested answer from the response template
     before = version(page)
-    page.click('[data-action-button="rate"]')
-    rate = page.locator('[data-action-form="rate"]')
-    rate.wait_for(state="visible")  # the accordion opens before anything in it is clicked
+    rate = open_action(page, "rate")
     rate.locator('input[value="satisfied"]').check()
-    with page.expect_response(re.compile(r"/act/rate/")):
-        rate.locator("button[type=submit]").click()
+    submit_expecting(page, rate.locator("button[type=submit]"), re.compile(r"/act/rate/"))
     wait_for_next_version(page, before)
     act(page, "close")
     assert page.locator("#issue-status").inner_text().startswith("已销号")

@@ -6,7 +6,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, open_action, submit_expecting
 from tests.browser.test_targets_browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -19,17 +19,9 @@ def first_issue(page, base: str, path: str) -> str:
     return base + page.locator("a.issue-link").first.get_attribute("href")
 
 
-def open_action(page, action: str):
-    page.click(f'[data-action-button="{action}"]')
-    form = page.locator(f'[data-action-form="{action}"]')
-    form.wait_for(state="visible")
-    return form
-
-
 def submit(page, form, action: str, status: int) -> None:
-    with page.expect_response(re.compile(rf"/act/{action}/")) as response:
-        form.locator("button[type=submit]").click()
-    assert response.value.status == status, response.value.text()
+    response = submit_expecting(page, form.locator("button[type=submit]"), re.compile(rf"/act/{action}/"))
+    assert response.status == status, response.text()
 
 
 def console_errors(page) -> list[str]:
