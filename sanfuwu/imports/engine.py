@@ -5,11 +5,11 @@ same rules, in bulk, where a ledger of 100,000 rows needs it) and writes what is
 finds wrong goes into the outcome at its row and column; one problem anywhere, or a dry run, and
 nothing is kept. Duplicates inside the file are caught here, once, for every kind.
 
-Checking never holds the database for the whole file: the file is read outside any transaction,
-and each batch is checked in its own short transaction, rolled back at once (the importers check
-a row by trying it). Only a file found without problems is then written, in one transaction, so
-that on SQLite other people's actions wait for a batch at most while a file is being checked, and
-for the writing itself once it is known to be good. The problems are counted in full but only the
+Checking never takes the database's write lock: the file is read outside any transaction, and a
+dry run's importer checks each row through the services' own rules without saving anything (they
+read, never write). Only a file found without problems is then written, in one transaction, so
+that on SQLite other people's actions wait only for the writing itself, once it is known to be
+good. The problems are counted in full but only the
 first few hundred are kept (SANFUWU_IMPORT_MAX_PROBLEMS), so a file of bad rows costs no memory.
 """
 
@@ -134,7 +134,13 @@ class Importer:
             return None
         return row.get(self.unique_column) or None
 
+    def duplicate_column(self, row: Row) -> str:
+        """Where a row doubling an earlier one is reported."""
+        return self.unique_column or ""
+
     def handle(self, rows: list[Row], outcome: Outcome) -> None:
+        """Check a batch of rows and, unless this is a dry run, write them. A dry run (which is
+        also how every import is checked before it is written) only reads the database."""
         raise NotImplementedError
 
     def finish(self, outcome: Outcome) -> None:
@@ -154,10 +160,9 @@ def import_rows(
     *,
     total: int = 0,
     progress: Progress | None = None,
-    write: bool = False,
 ) -> Outcome:
-    """One pass over the rows. Checking (`write` false): each batch in its own transaction,
-    rolled back. Writing: every batch in one transaction, kept only if nothing was wrong."""
+    """One pass over the rows. A dry run's importer (checking) only reads; any other writes
+    every batch in one transaction, kept only if nothing was wrong."""
     outcome = Outcome()
     seen: dict[str, int] = {}
     limits = [(c.title, c.max_length) for c in importer.columns if c.max_length]
@@ -165,10 +170,7 @@ def import_rows(
 
     def flush() -> None:
         if batch:
-            if write:
-                importer.handle(batch, outcome)
-            else:
-                _tried(lambda: importer.handle(batch, outcome))
+            importer.handle(batch, outcome)
         batch.clear()
         if progress is not None:
             progress(outcome.rows, max(total, outcome.rows))
@@ -189,7 +191,7 @@ def import_rows(
             if key is not None:
                 first = seen.setdefault(key, row.number)
                 if first != row.number:
-                    outcome.fail(row, importer.unique_column or "", _("与第 %(n)s 行重复。") % {"n": first})
+                    outcome.fail(row, importer.duplicate_column(row), _("与第 %(n)s 行重复。") % {"n": first})
                     continue
             batch.append(row)
             if len(batch) >= BATCH:
@@ -198,33 +200,23 @@ def import_rows(
         if outcome.rows == 0:
             raise FileRefused(_("工作簿中没有可导入的数据行。"))
 
-    if write:
+    if not importer.dry_run:
         try:
             with transaction.atomic():
                 each_row()
                 importer.finish(outcome)
-                if outcome.errors or importer.dry_run:
+                if outcome.errors:
                     raise _Rollback
                 outcome.written = True
         except _Rollback:
             pass
     else:
         each_row()
-        _tried(lambda: importer.finish(outcome))
+        importer.finish(outcome)
     if outcome.errors:
         outcome.notices.clear()  # what would have followed an import that did not happen
     outcome.errors.sort(key=lambda e: (e.row, _column_order(importer.columns, e.column)))
     return outcome
-
-
-def _tried(step: Callable[[], None]) -> None:
-    """A step of a check, in a transaction of its own that is always rolled back."""
-    try:
-        with transaction.atomic():
-            step()
-            raise _Rollback
-    except _Rollback:
-        pass
 
 
 def _column_order(columns: list[Column], title: str) -> int:
@@ -246,14 +238,12 @@ def import_file(
     a dry run has just checked (`checked`) goes straight to writing, which checks it again."""
     if not importer.dry_run and not checked:
         trial = type(importer)(actor=importer.actor, dry_run=True)
-        found = _once(trial, data, progress=progress, filename=filename, write=False)
+        found = _once(trial, data, progress=progress, filename=filename)
         if found.errors:
             return found
-    return _once(importer, data, progress=progress, filename=filename, write=not importer.dry_run)
+    return _once(importer, data, progress=progress, filename=filename)
 
 
-def _once(
-    importer: Importer, data: bytes, *, progress: Progress | None, filename: str, write: bool
-) -> Outcome:
+def _once(importer: Importer, data: bytes, *, progress: Progress | None, filename: str) -> Outcome:
     reader = SheetReader(data, importer.columns, filename)
-    return import_rows(importer, reader.rows(), total=reader.total, progress=progress, write=write)
+    return import_rows(importer, reader.rows(), total=reader.total, progress=progress)

@@ -180,7 +180,7 @@ class LedgerImporter(Importer):
             histories.append(history)
             outcome.done(row, f"{number} {entry.title}", RowAction.CREATE)
         # Once anything is wrong nothing will be kept; checking the rest is all that is left to do.
-        if histories and not outcome.errors:
+        if histories and not outcome.errors and not self.dry_run:
             histories_write(histories)
             for h in histories:
                 self.numbers.append(h.issue.number)

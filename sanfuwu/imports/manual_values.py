@@ -20,7 +20,7 @@ from sanfuwu.orgs.models import Department, Region, RegionKind
 from sanfuwu.people.models import Person
 from sanfuwu.people.scope import scope_of
 from sanfuwu.scoring.models import Indicator, ManualValue, Source
-from sanfuwu.scoring.services import manual_value_set
+from sanfuwu.scoring.services import manual_value_prepare, manual_value_set
 
 COLUMNS = [
     Column("指标", required=True, note="指标表中数据来源为“手工录入”的指标名称。", example="规上工业增加值"),
@@ -103,11 +103,17 @@ class ManualValueImporter(Importer):
                 outcome.done(row, label, RowAction.SKIP, _("数值没有变化"))
                 continue
             try:
-                with transaction.atomic():
-                    _entry, created = manual_value_set(
+                if self.dry_run:
+                    _entry, created = manual_value_prepare(
                         actor=self.actor, indicator=indicator, unit=unit, month=values["月份"],
                         value=values["数值"],
                     )  # fmt: skip
+                else:
+                    with transaction.atomic():
+                        _entry, created = manual_value_set(
+                            actor=self.actor, indicator=indicator, unit=unit, month=values["月份"],
+                            value=values["数值"],
+                        )  # fmt: skip
             except ValidationError as error:
                 for key, messages in error.message_dict.items():
                     for message in messages:

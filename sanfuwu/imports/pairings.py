@@ -17,7 +17,7 @@ from sanfuwu.imports.workbook import Column, Row
 from sanfuwu.people.models import Person
 from sanfuwu.targets.selectors import targets_visible_to
 from sanfuwu.visits.models import Frequency, Pairing
-from sanfuwu.visits.services import pairing_create, pairing_update
+from sanfuwu.visits.services import pairing_check, pairing_create, pairing_update
 
 COLUMNS = [
     Column("联系对象", required=True, note="联系对象名称；重名时请填写统一社会信用代码。", example="杭州示例生物科技有限公司"),
@@ -94,6 +94,18 @@ class PairingImporter(Importer):
         ).first()
         label = f"{target.name} ← {person.name if person else department.name}"
         try:
+            if self.dry_run:
+                planned = existing or Pairing(target=target, person=person, department=department,
+                                              starts_on=starts_on)  # fmt: skip
+                changed = (planned.frequency, planned.ends_on) != (frequency, ends_on)
+                planned.frequency, planned.ends_on = frequency, ends_on
+                if existing is None or changed:
+                    pairing_check(planned, actor=self.actor)
+                action = (
+                    RowAction.CREATE if existing is None else RowAction.UPDATE if changed else RowAction.SKIP
+                )
+                outcome.done(row, label, action, "" if action != RowAction.SKIP else _("已有相同的包联关系"))
+                return
             with transaction.atomic():
                 if existing is None:
                     pairing_create(actor=self.actor, target=target, frequency=frequency, starts_on=starts_on,

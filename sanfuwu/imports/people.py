@@ -12,7 +12,7 @@ from sanfuwu.imports.lookups import RegionNames, departments
 from sanfuwu.imports.workbook import Column, Row
 from sanfuwu.people.models import Person, Role
 from sanfuwu.people.scope import scope_of
-from sanfuwu.people.services import person_save
+from sanfuwu.people.services import person_check, person_save
 
 COLUMNS = [
     Column("账号", required=True, note="登录名，不含空格；已有该账号的人员将被更新。", example="zhang_wei"),
@@ -70,12 +70,16 @@ class PersonImporter(Importer):
             # Unchanged rows are left alone, one's own account and superusers included.
             outcome.done(row, f"{existing.name}（{existing.username}）", RowAction.SKIP, _("没有变化"))
             return
+        fields = {
+            "actor": self.actor, "username": row.get("账号"), "name": row.get("姓名"), "region": region,
+            "department": department, "roles": roles, "title": row.get("职务"), "phone": row.get("电话"),
+        }  # fmt: skip
         try:
-            with transaction.atomic():
-                person, created = person_save(
-                    actor=self.actor, username=row.get("账号"), name=row.get("姓名"), region=region,
-                    department=department, roles=roles, title=row.get("职务"), phone=row.get("电话"),
-                )  # fmt: skip
+            if self.dry_run:
+                person, created, _roles = person_check(**fields)
+            else:
+                with transaction.atomic():
+                    person, created = person_save(**fields)
         except ValidationError as error:
             for key, messages in error.message_dict.items():
                 for message in messages:

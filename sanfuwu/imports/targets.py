@@ -23,7 +23,7 @@ from sanfuwu.people.scope import scope_of
 from sanfuwu.targets.credit_code import normalize_credit_code
 from sanfuwu.targets.models import Industry, Target, TargetKind
 from sanfuwu.targets.selectors import targets_visible_to
-from sanfuwu.targets.services import target_create, target_update
+from sanfuwu.targets.services import target_check, target_create, target_update, target_with
 
 COLUMNS = [
     Column("名称", required=True, note="企业或对象的全称。", example="杭州示例生物科技有限公司"),
@@ -70,7 +70,14 @@ class TargetImporter(Importer):
         self.visible = targets_visible_to(actor)
 
     def row_key(self, row: Row) -> str | None:
-        return normalize_credit_code(row.get("统一社会信用代码")) or None
+        # Without a code, a community or a project is the same one by its kind and name.
+        code = normalize_credit_code(row.get("统一社会信用代码"))
+        if code:
+            return code
+        return f"{row.get('类型')}|{row.get('名称')}" if row.get("名称") else None
+
+    def duplicate_column(self, row: Row) -> str:
+        return "统一社会信用代码" if normalize_credit_code(row.get("统一社会信用代码")) else "名称"
 
     def _fields(self, row: Row, outcome: Outcome) -> dict[str, Any] | None:
         read = RowReader(row, outcome)
@@ -108,13 +115,15 @@ class TargetImporter(Importer):
                 outcome.done(row, fields["name"], RowAction.SKIP, _("没有变化"))
                 continue
             try:
-                with transaction.atomic():
-                    if existing is not None:
-                        target_update(actor=self.actor, target=existing, fields=fields)
-                        outcome.done(row, fields["name"], RowAction.UPDATE)
-                    else:
-                        target_create(actor=self.actor, fields=fields)
-                        outcome.done(row, fields["name"], RowAction.CREATE)
+                if self.dry_run:
+                    target_check(actor=self.actor, target=target_with(existing, fields))
+                else:
+                    with transaction.atomic():
+                        if existing is not None:
+                            target_update(actor=self.actor, target=existing, fields=fields)
+                        else:
+                            target_create(actor=self.actor, fields=fields)
+                outcome.done(row, fields["name"], RowAction.CREATE if existing is None else RowAction.UPDATE)
             except ValidationError as error:
                 for key, messages in error.message_dict.items():
                     for message in messages:

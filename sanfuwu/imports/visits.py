@@ -27,7 +27,7 @@ from sanfuwu.people.models import Person
 from sanfuwu.targets.models import Target
 from sanfuwu.targets.selectors import targets_visible_to
 from sanfuwu.visits.models import Policy, Visit, VisitForm
-from sanfuwu.visits.services import visit_record
+from sanfuwu.visits.services import visit_check, visit_record
 
 COLUMNS = [
     Column("走访编号", note="如 ZF-2025-000123；空白则自动编号。已有该编号的记录将被跳过。", example="",
@@ -122,16 +122,23 @@ class VisitImporter(Importer):
             outcome.done(row, moment_text(visited_at), RowAction.SKIP, _("已有同一时间、同一记录人的走访"))
             return
         try:
-            with transaction.atomic():
-                visit, _issues = visit_record(
-                    actor=self.actor, recorded_by=recorder, number=number, visited_at=visited_at,
-                    targets=targets, notes=row.get("走访情况"), form=form,
-                    companions=[p for p in visitors if p != recorder], departments=departments,
-                    place=row.get("地点"), met=row.get("接待人员"), policies=policies,
+            if self.dry_run:
+                visit_check(
+                    actor=self.actor, number=number, visited_at=visited_at, targets=targets,
+                    notes=row.get("走访情况"), form=form,
                 )  # fmt: skip
+            else:
+                with transaction.atomic():
+                    visit, _issues = visit_record(
+                        actor=self.actor, recorded_by=recorder, number=number, visited_at=visited_at,
+                        targets=targets, notes=row.get("走访情况"), form=form,
+                        companions=[p for p in visitors if p != recorder], departments=departments,
+                        place=row.get("地点"), met=row.get("接待人员"), policies=policies,
+                    )  # fmt: skip
+                number = visit.number
         except ValidationError as error:
             for key, messages in error.message_dict.items():
                 for message in messages:
                     outcome.fail(row, COLUMN_OF.get(key, ""), message)
             return
-        outcome.done(row, f"{visit.number} {moment_text(visited_at)}", RowAction.CREATE)
+        outcome.done(row, f"{number} {moment_text(visited_at)}".strip(), RowAction.CREATE)

@@ -43,6 +43,27 @@ def person_save(
     someone who sees the whole district hands out roles that see it, nobody edits their own
     account this way, and a superuser is changed only by a superuser. A new account has no
     password until an administrator sets one."""
+    person, created, granted = person_check(
+        actor=actor, username=username, name=name, region=region, department=department, roles=roles,
+        title=title, phone=phone,
+    )  # fmt: skip
+    person.save()
+    person_set_roles(person=person, roles=granted)
+    return person, created
+
+
+def person_check(
+    *,
+    actor: Person,
+    username: str,
+    name: str,
+    region: Region | None,
+    department: Department | None,
+    roles: Iterable[str],
+    title: str = "",
+    phone: str = "",
+) -> tuple[Person, bool, set[str]]:
+    """`person_save`'s rules, without writing: the unsaved person, whether it is new, its roles."""
     roles = {Role(r).value for r in roles}
     scope = scope_of(actor)
     errors: dict[str, str] = {}
@@ -72,9 +93,7 @@ def person_save(
     person.name, person.region, person.department = name, region, department
     person.title, person.phone = title, phone
     person.full_clean()
-    person.save()
-    person_set_roles(person=person, roles=roles)
-    return person, created
+    return person, created, roles
 
 
 @transaction.atomic

@@ -108,6 +108,17 @@ def manual_value_set(
     *, actor: Person, indicator: Indicator, unit: Region | Department, month: date, value: Decimal
 ) -> tuple[ManualValue, bool]:
     """Enter (or correct) a unit's value of a hand-entered indicator for a month."""
+    entry, created = manual_value_prepare(
+        actor=actor, indicator=indicator, unit=unit, month=month, value=value
+    )
+    entry.save()
+    return entry, created
+
+
+def manual_value_prepare(
+    *, actor: Person, indicator: Indicator, unit: Region | Department, month: date, value: Decimal
+) -> tuple[ManualValue, bool]:
+    """`manual_value_set`'s rules, without writing: the unsaved entry and whether it is new."""
     manual_value_check(actor=actor, indicator=indicator, unit=unit)
     unit_field = "department" if isinstance(unit, Department) else "region"
     key = {"indicator": indicator, "month": month.replace(day=1), unit_field: unit}
@@ -117,5 +128,4 @@ def manual_value_set(
         entry = ManualValue(**key)
     entry.value, entry.entered_by, entry.entered_at = value, actor, timezone.now()
     entry.full_clean()
-    entry.save()
     return entry, created

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from copy import copy
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,7 +35,9 @@ def target_check_fields(*, kind: str | None, name: str | None, credit_code: str 
     return errors
 
 
-def _check_and_save(*, actor: Person, target: Target) -> Target:
+def target_check(*, actor: Person, target: Target) -> None:
+    """Every rule a target must meet before it is saved, without writing: an import's check runs
+    this alone, so that reading a file never takes the database's write lock."""
     scope = scope_of(actor)
     if not (scope.covers(target.region) or scope.covers(target.grid)):
         # Someone whose unit is a grid files targets above it only together with that grid.
@@ -58,14 +61,28 @@ def _check_and_save(*, actor: Person, target: Target) -> Target:
     elif target.inactive_since is None:
         target.inactive_since = timezone.localdate()
     target.full_clean()
+
+
+def _check_and_save(*, actor: Person, target: Target) -> Target:
+    target_check(actor=actor, target=target)
     target.save()
     return target
 
 
+def target_with(target: Target | None, fields: dict[str, Any]) -> Target:
+    """An unsaved target as `fields` would leave it: a new one, or a copy of `target` changed."""
+    if target is None:
+        return Target(**{k: v for k, v in fields.items() if k in TARGET_FIELDS})
+    changed = copy(target)
+    for key, value in fields.items():
+        if key in TARGET_FIELDS:
+            setattr(changed, key, value)
+    return changed
+
+
 @transaction.atomic
 def target_create(*, actor: Person, fields: dict[str, Any]) -> Target:
-    target = Target(**{k: v for k, v in fields.items() if k in TARGET_FIELDS})
-    return _check_and_save(actor=actor, target=target)
+    return _check_and_save(actor=actor, target=target_with(None, fields))
 
 
 @transaction.atomic

@@ -92,39 +92,10 @@ def visit_record(
 
     An import records on someone's behalf (`recorded_by`, who then counts among the visitors) and
     keeps the number the visit already had."""
-    errors: dict[str, list[str]] = {}
-    if visited_at > timezone.now() + CLOCK_SLACK:
-        errors["visited_at"] = [_("走访时间不能晚于现在。")]
-    if not targets:
-        errors["targets"] = [_("请至少选择一个走访对象。")]
-    elif targets_visible_to(actor).filter(pk__in=[t.pk for t in targets]).count() != len(set(targets)):
-        errors["targets"] = [_("所选走访对象不在您的管辖范围内。")]
-    if len(notes.strip()) < 5:
-        errors["notes"] = [_("请简要记录走访情况（至少 5 个字）。")]
-    if form not in VisitForm.values:
-        errors["form"] = [_("请选择走访形式。")]
-    if len(photos) > MAX_PHOTOS:
-        errors["photos"] = [_("照片最多 %(n)s 张。") % {"n": MAX_PHOTOS}]
-    photo_types = []
-    for photo in photos:
-        try:
-            photo_types.append(photo_check(photo))
-        except ValidationError as error:
-            errors.setdefault("photos", []).extend(error.messages)
-    if report is not None:
-        try:
-            attachment_check(report)
-        except ValidationError as error:
-            errors["report"] = error.message_dict["file"]
-    for i, problem in enumerate(problems):
-        if len(problem.description.strip()) < 5:
-            errors[f"problems-{i}-description"] = [_("请写明问题内容（至少 5 个字）。")]
-        if problem.tier == Tier.DONE and len(problem.resolution.strip()) < 2:
-            errors[f"problems-{i}-resolution"] = [_("现场已解决的问题请填写解决情况。")]
-    if number and Visit.objects.filter(number=number).exists():
-        errors["number"] = [_("已有编号为 %(n)s 的走访记录。") % {"n": number}]
-    if errors:
-        raise ValidationError(errors)
+    photo_types = visit_check(
+        actor=actor, visited_at=visited_at, targets=targets, notes=notes, form=form, photos=photos,
+        report=report, problems=problems, number=number,
+    )  # fmt: skip
 
     recorder = recorded_by or actor
     if number:
@@ -167,6 +138,55 @@ def visit_record(
             ) from None
         issues.append(issue)
     return visit, issues
+
+
+def visit_check(
+    *,
+    actor: Person,
+    visited_at: datetime,
+    targets: Sequence[Target],
+    notes: str,
+    form: str = VisitForm.SITE,
+    photos: Sequence[UploadedFile] = (),
+    report: UploadedFile | None = None,
+    problems: Sequence[Problem] = (),
+    number: str = "",
+) -> list[str]:
+    """`visit_record`'s rules, without writing (an import's check); the photos' content types."""
+    errors: dict[str, list[str]] = {}
+    if visited_at > timezone.now() + CLOCK_SLACK:
+        errors["visited_at"] = [_("走访时间不能晚于现在。")]
+    if not targets:
+        errors["targets"] = [_("请至少选择一个走访对象。")]
+    elif targets_visible_to(actor).filter(pk__in=[t.pk for t in targets]).count() != len(set(targets)):
+        errors["targets"] = [_("所选走访对象不在您的管辖范围内。")]
+    if len(notes.strip()) < 5:
+        errors["notes"] = [_("请简要记录走访情况（至少 5 个字）。")]
+    if form not in VisitForm.values:
+        errors["form"] = [_("请选择走访形式。")]
+    if len(photos) > MAX_PHOTOS:
+        errors["photos"] = [_("照片最多 %(n)s 张。") % {"n": MAX_PHOTOS}]
+    photo_types = []
+    for photo in photos:
+        try:
+            photo_types.append(photo_check(photo))
+        except ValidationError as error:
+            errors.setdefault("photos", []).extend(error.messages)
+    if report is not None:
+        try:
+            attachment_check(report)
+        except ValidationError as error:
+            errors["report"] = error.message_dict["file"]
+    for i, problem in enumerate(problems):
+        if len(problem.description.strip()) < 5:
+            errors[f"problems-{i}-description"] = [_("请写明问题内容（至少 5 个字）。")]
+        if problem.tier == Tier.DONE and len(problem.resolution.strip()) < 2:
+            errors[f"problems-{i}-resolution"] = [_("现场已解决的问题请填写解决情况。")]
+    if number and Visit.objects.filter(number=number).exists():
+        errors["number"] = [_("已有编号为 %(n)s 的走访记录。") % {"n": number}]
+    if errors:
+        raise ValidationError(errors)
+    return photo_types
 
 
 def pairing_check(pairing: Pairing, *, actor: Person) -> None:

@@ -4,9 +4,12 @@ empty the district down to its territory and configuration, import in order, exp
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from sanfuwu.core.demokit import demo_build
 from sanfuwu.imports.models import ImportRun, StoredFile
@@ -47,6 +50,23 @@ pytestmark = pytest.mark.django_db
 # In the order a district would load them: who and what first, then what refers to them.
 ORDER = ["targets", "people", "pairings", "visits", "issues", "manual_values"]
 PARAMS = {"targets": {"kind": "all"}, "visits": {"month": "all"}}
+
+
+# What takes SQLite's write lock. (A savepoint alone does not: Django opens one around a
+# constraint's check only inside a transaction, as this test runs in one.)
+WRITING = {"INSERT", "UPDATE", "DELETE", "REPLACE"}
+
+
+@contextmanager
+def _statements() -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield seen
 
 
 def _empty_the_district() -> None:
@@ -97,9 +117,22 @@ def test_every_kind_exported_imported_into_an_empty_district_and_exported_again_
     _empty_the_district()
     assert not Issue.objects.exists() and Person.objects.count() == 1
     for kind in ORDER:
+        # Checking a file only reads: no statement that writes, rolled back or not, so on SQLite
+        # nobody waits for the database's write lock while a file is being checked.
+        with _statements() as statements:
+            checked = run(kind, files[kind], admin, dry_run=True)
+        writes = [sql for sql in statements if sql.split(None, 1)[0].upper() in WRITING]
+        assert writes == [], (kind, writes[:3])
+        assert checked.errors == [] and not checked.written, (kind, checked.errors[:5])
         outcome = run(kind, files[kind], admin)
         assert outcome.errors == [], (kind, outcome.errors[:5])
         assert outcome.written and outcome.rows == len(before[kind]) - 1, kind
+        # What the check said would happen is what happened.
+        assert (checked.created, checked.updated, checked.skipped) == (
+            outcome.created,
+            outcome.updated,
+            outcome.skipped,
+        ), kind
 
     for kind in ORDER:
         assert exported(kind, admin, **PARAMS.get(kind, {})) == before[kind], kind
