@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
@@ -67,9 +68,16 @@ def _stock_messages(kind: type[forms.Field]) -> dict[str, str]:
 
 
 def _office_validator(validator: Any, label: str) -> Any:
-    if str(validator.message) != str(type(validator).message):
-        return validator  # worded by the form already
     subject = label or _("此项")
+    if isinstance(validator, validators.DecimalValidator):
+        return _decimal_words(validator, subject)
+    if validator in (validators.validate_slug, validators.validate_unicode_slug):
+        # Django's reads 输入由字母，数字，下划线或连字符号组成的有效“字段”。
+        worded = copy.copy(validator)
+        worded.message = _("%(subject)s只能由英文字母、数字、下划线或连字符组成。") % {"subject": subject}
+        return worded
+    if not hasattr(validator, "message") or str(validator.message) != str(type(validator).message):
+        return validator  # worded by the form already, or not one with a message to word
     if isinstance(validator, validators.MaxLengthValidator):
         message = _("%(subject)s最多 %%(limit_value)d 个字（现有 %%(show_value)d 个字）。")
     elif isinstance(validator, validators.MinLengthValidator):
@@ -82,6 +90,20 @@ def _office_validator(validator: Any, label: str) -> Any:
         return validator
     # A new validator, not the old one changed: the field's class shares its validators.
     return type(validator)(validator.limit_value, message % {"subject": subject})
+
+
+def _decimal_words(validator: validators.DecimalValidator, subject: str) -> Any:
+    # Django's read 确保总共不超过 5 个数字。 / 确保小数点后不超过 2 位。 / 确保小数点前不超过 3 位。
+    if "messages" in vars(validator):
+        return validator  # worded already
+    worded = copy.copy(validator)
+    worded.messages = {
+        **validator.messages,
+        "max_digits": _("%(subject)s最多 %%(max)s 位数字。") % {"subject": subject},
+        "max_decimal_places": _("%(subject)s最多 %%(max)s 位小数。") % {"subject": subject},
+        "max_whole_digits": _("%(subject)s的整数部分最多 %%(max)s 位。") % {"subject": subject},
+    }
+    return worded
 
 
 class StyledForm:

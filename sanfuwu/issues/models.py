@@ -411,7 +411,9 @@ class Instruction(models.Model):
 class ChecklistTemplateItem(models.Model):
     """An item every issue of a category must check, e.g. the 五个一."""
 
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="checklist_items")
+    category = models.ForeignKey(
+        Category, verbose_name=_("事项分类"), on_delete=models.CASCADE, related_name="checklist_items"
+    )
     label = models.CharField(_("事项"), max_length=64)
     required = models.BooleanField(_("必须完成"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)

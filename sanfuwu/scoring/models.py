@@ -77,13 +77,26 @@ class Indicator(models.Model):
         return f"{self.get_league_display()} · {self.name}"
 
 
+# What a unit-valued row says when neither or both of its units are chosen.
+ONE_UNIT = _("街道或园区与部门须选填且只填一个。")
+
+
 class UnitTarget(models.Model):
     """A unit's own target for an indicator and year (the economic indicators' 目标任务)."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="unit_targets")
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="unit_targets"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("街道或园区"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     target = models.DecimalField(_("目标值"), max_digits=14, decimal_places=4)
@@ -93,7 +106,9 @@ class UnitTarget(models.Model):
         verbose_name_plural = _("单位目标")
         constraints = [
             models.CheckConstraint(
-                condition=Q(region__isnull=True) ^ Q(department__isnull=True), name="unittarget_one_unit"
+                condition=Q(region__isnull=True) ^ Q(department__isnull=True),
+                name="unittarget_one_unit",
+                violation_error_message=ONE_UNIT,
             ),
             models.UniqueConstraint(
                 fields=["indicator", "region", "year"],
@@ -114,10 +129,19 @@ class UnitTarget(models.Model):
 class ManualValue(models.Model):
     """A hand-entered value of a unit for a month (e.g. 规上工业增加值, in the indicator's unit)."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="manual_values")
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="manual_values"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("街道或园区"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     month = models.DateField(_("月份"), help_text=_("该月 1 日"))
     value = models.DecimalField(_("数值"), max_digits=14, decimal_places=4)
@@ -129,7 +153,9 @@ class ManualValue(models.Model):
         verbose_name_plural = _("手工指标值")
         constraints = [
             models.CheckConstraint(
-                condition=Q(region__isnull=True) ^ Q(department__isnull=True), name="manualvalue_one_unit"
+                condition=Q(region__isnull=True) ^ Q(department__isnull=True),
+                name="manualvalue_one_unit",
+                violation_error_message=ONE_UNIT,
             ),
             models.UniqueConstraint(
                 fields=["indicator", "region", "month"],

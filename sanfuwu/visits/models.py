@@ -243,9 +243,15 @@ class CampaignGroup(models.Model):
 
 
 class CampaignTarget(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="assignments")
-    group = models.ForeignKey(CampaignGroup, on_delete=models.CASCADE, related_name="assignments")
-    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="campaign_assignments")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("集中走访"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    group = models.ForeignKey(
+        CampaignGroup, verbose_name=_("走访组"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    target = models.ForeignKey(
+        Target, verbose_name=_("联系对象"), on_delete=models.PROTECT, related_name="campaign_assignments"
+    )
 
     class Meta:
         verbose_name = _("走访任务")
