@@ -15,6 +15,8 @@ from typing import Any, TextIO
 from django.apps import apps
 from django.db import transaction
 
+from sanfuwu.core.dbstats import database_analyze
+
 
 @dataclass
 class DemoContext:
@@ -54,3 +56,4 @@ def demo_build(*, seed: int, today: date, out: TextIO, small: bool = False) -> N
         with transaction.atomic():
             build(ctx)
         ctx.say(f"  [{label}] {time.monotonic() - started:.1f} 秒")
+    database_analyze()  # the demo's pages planned from its real sizes from the first request

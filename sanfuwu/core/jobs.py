@@ -17,7 +17,7 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.conf import settings
 from django.db import close_old_connections
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.api import Task
 from huey.consumer import Consumer
 
@@ -69,3 +69,10 @@ def start_in_process(*, workers: int = 2) -> Consumer:
     for _, worker in running.worker_threads:
         worker.start()
     return running
+
+
+@queue.periodic_task(crontab(hour="4", minute="41"))
+def database_statistics() -> bool:
+    from sanfuwu.core.dbstats import database_analyze
+
+    return database_analyze()

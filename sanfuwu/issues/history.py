@@ -222,11 +222,7 @@ def history_save_step(h: History) -> None:
     """Write what one live step recorded on an issue already saved: its event, the rows it added
     and the rows it changed. The caller has compared-and-set the issue itself."""
     for event in h.events:
-        IssueEvent.objects.create(
-            issue_id=h.issue.pk, seq=event.seq, action=event.action, actor_id=event.actor_id, at=event.at,
-            from_status=event.from_status, to_status=event.to_status, note=event.note, changes=event.changes,
-            system_note=event.system_note,
-        )  # fmt: skip
+        event_model(h.issue.pk, event).save(force_insert=True)
     for kind in ROW_KINDS:
         rows = [row for row in h.added if type(row) is kind]
         for row in rows:
@@ -236,6 +232,14 @@ def history_save_step(h: History) -> None:
     for row, values in h.updated:
         type(row).objects.filter(pk=row.pk).update(**values)
     h.events, h.added, h.updated = [], [], []
+
+
+def event_model(issue_id: int, event: EventRow) -> IssueEvent:
+    return IssueEvent(
+        issue_id=issue_id, seq=event.seq, action=event.action, actor_id=event.actor_id, at=event.at,
+        from_status=event.from_status, to_status=event.to_status, note=event.note, changes=event.changes,
+        system_note=event.system_note,
+    )  # fmt: skip
 
 
 def histories_write(histories: Sequence[History]) -> None:

@@ -225,6 +225,12 @@ class Issue(models.Model):
             # The periodic overdue scan and the supervision board.
             models.Index(fields=["due_date", "status"], name="issue_due_status"),
             models.Index(fields=["supervised", "status"], name="issue_supervised_status"),
+            # The hourly overdue scan: issues not yet on the board, by status and deadline. (SQLite
+            # matches a partial index's condition only against a query's literal terms, never a
+            # bound value: `NOT supervised` is written as a literal, the statuses are not.)
+            models.Index(
+                fields=["status", "due_date"], condition=Q(supervised=False), name="issue_late_unflagged"
+            ),
             models.Index(fields=["category", "registered_at"], name="issue_category_registered"),
             # Newest-first lists over many regions (a street, the district): walked backwards, the
             # first page is read without sorting the whole territory.

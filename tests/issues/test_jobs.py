@@ -77,3 +77,12 @@ def test_it_runs_jobs_in_threads_of_the_serving_process(cast, tmp_path: Path) ->
     finally:
         jobs.queue = original
     assert Issue.objects.get(pk=issue.pk).supervised
+
+
+def test_it_refreshes_the_planners_statistics_every_night() -> None:
+    from sanfuwu.core import jobs as core_jobs
+
+    assert "database_statistics" in {task.name for task in queue._registry.periodic_tasks}
+    night = timezone.now().replace(hour=4, minute=41, second=0, microsecond=0)
+    assert core_jobs.database_statistics.task_class().validate_datetime(night)
+    assert not core_jobs.database_statistics.task_class().validate_datetime(night.replace(hour=5))
