@@ -25,7 +25,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from bench.common import ROUNDS
+from bench.common import ROUNDS, lead_part
 from sanfuwu.issues.models import Assignment, Issue, IssueEvent, Source, Status, Tier
 from sanfuwu.orgs.models import Category, Region, RegionKind
 from sanfuwu.people.models import Person
@@ -86,11 +86,7 @@ def build() -> None:
                 **({"resolution": "已办结", "feedback": "已答复", "rating": "satisfied"} if status == Status.CLOSED else {}),
             ))  # fmt: skip
         Issue.objects.bulk_create(issues)
-        Assignment.objects.bulk_create([
-            Assignment(issue=i, department=i.lead_department, is_lead=True, dispatched_at=i.dispatched_at,
-                       accepted_at=i.dispatched_at + timedelta(hours=rng.uniform(0.5, 60)))  # type: ignore[operator]
-            for i in issues if i.dispatched_at is not None
-        ])  # fmt: skip
+        Assignment.objects.bulk_create([lead_part(i, rng) for i in issues if i.dispatched_at is not None])
         IssueEvent.objects.bulk_create([
             IssueEvent(issue=i, seq=9, action="rate", at=i.resolved_at + timedelta(days=2), to_status=Status.RESOLVED,
                        changes={"rating": rng.choice(["satisfied"] * 18 + ["basic", "unsatisfied"])})

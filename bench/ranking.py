@@ -18,7 +18,7 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
-from bench.common import build_territory, timed
+from bench.common import build_territory, lead_part, timed
 from sanfuwu.core.demokit import DemoContext
 from sanfuwu.core.periods import previous_span, span_bounds
 from sanfuwu.issues.models import Assignment, Issue, IssueEvent, Status, Tier
@@ -73,11 +73,7 @@ def build() -> None:
                 **({"resolution": "已办结", "feedback": "已答复", "rating": "satisfied"} if status == Status.CLOSED else {}),
             ))  # fmt: skip
         Issue.objects.bulk_create(issues)
-        Assignment.objects.bulk_create([
-            Assignment(issue=i, department=i.lead_department, is_lead=True, dispatched_at=i.dispatched_at,
-                       accepted_at=i.dispatched_at + timedelta(hours=rng.uniform(0.5, 60)))  # type: ignore[operator]
-            for i in issues
-        ])  # fmt: skip
+        Assignment.objects.bulk_create([lead_part(i, rng) for i in issues])  # fmt: skip
         IssueEvent.objects.bulk_create([
             IssueEvent(issue=i, seq=9, action="rate", at=i.resolved_at + timedelta(days=2), to_status=Status.RESOLVED,
                        changes={"rating": rng.choice(["satisfied"] * 18 + ["basic", "unsatisfied"])})

@@ -40,7 +40,8 @@ def returned_ones() -> None:
     for pk, registered, department in picked:
         back = registered + timedelta(days=rng.randint(1, 5))
         rows.append(Assignment(issue_id=pk, department_id=department, is_lead=True, state=AssignmentState.RETURNED,
-                               dispatched_at=registered, returned_at=back, return_reason="不属于本部门职责范围。"))  # fmt: skip
+                               dispatched_at=registered, returned_at=back, return_reason="不属于本部门职责范围。",
+                               registered_at=registered))  # fmt: skip
     Assignment.objects.bulk_create(rows, batch_size=5000)
     Issue.objects.filter(pk__in=[p[0] for p in picked]).update(status=Status.RETURNED)
     with connection.cursor() as cursor:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -138,20 +138,30 @@ def issue_worklists(
     the issues assigned to them or to someone they stand in for today, and those not assigned to
     anyone yet, which any handler of the department may take (shown as 未分派). An issue the head
     gave a colleague is not theirs. 待签收 stays the department's: nobody is assigned an issue
-    before it is signed for."""
+    before it is signed for.
+
+    Each tab comes in deadline order (a long-term plan without one after every deadline), 待签收
+    by the department's own pending parts, which carry the deadline for that (see Assignment)."""
     today = timezone.localdate()
-    mine = Assignment.objects.filter(department=department)
     led = Issue.objects.filter(lead_department=department)
     if handled_by is not None:
         mine_ids = {handled_by.pk, *absent_ids_covered_by(handled_by)}
         led = led.filter(Q(handler__isnull=True) | Q(handler_id__in=mine_ids))
-    pending = Issue.objects.filter(pk__in=mine.filter(state=AssignmentState.PENDING).values("issue_id"))
+    # One pending part per department and issue: the join adds no row twice.
+    pending = Issue.objects.filter(
+        assignments__department=department, assignments__state=AssignmentState.PENDING
+    )
+    by_deadline = (F("due_date").asc(nulls_last=True), "registered_at", "id")
     return {
-        "pending": pending,
-        "doing": led.filter(status__in=HANDLING_STATUSES),
+        "pending": pending.order_by(
+            F("assignments__due_date").asc(nulls_last=True),
+            "assignments__registered_at",
+            "assignments__issue",
+        ),
+        "doing": led.filter(status__in=HANDLING_STATUSES).order_by(*by_deadline),
         "due_soon": led.filter(
             status__in=RUNNING_STATUSES, due_date__gte=today, due_date__lte=today + timedelta(days=3)
-        ),
-        "overdue": led.filter(overdue_q(today)),
-        "supervised": led.filter(supervised_open_q()),
+        ).order_by(*by_deadline),
+        "overdue": led.filter(overdue_q(today)).order_by(*by_deadline),
+        "supervised": led.filter(supervised_open_q()).order_by(*by_deadline),
     }

@@ -162,9 +162,10 @@ def dispatch(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
         days = _positive_int(p, "workdays", 1, high, _("办理时限应为 1 至 %(n)s 个工作日。") % {"n": high})
         due = _due(h, _day(at), days, "workdays")
     withdrawn = tuple((a, {"state": AssignmentState.WITHDRAWN}) for a in h.assignments if a.state in LIVE)
+    keys = {"dispatched_at": at, "due_date": due, "registered_at": h.issue.registered_at}
     handed = (
-        Assignment(department=lead, is_lead=True, dispatched_at=at),
-        *(Assignment(department=d, dispatched_at=at) for d in co),
+        Assignment(department=lead, is_lead=True, **keys),
+        *(Assignment(department=d, **keys) for d in co),
     )
     fields = {
         "lead_department": lead,
@@ -242,7 +243,7 @@ def approve_extension(h: History, actor: Actor, at: datetime, p: Payload) -> Cha
     }
     fields = {"due_date": new_due, "extension_count": h.issue.extension_count + 1}
     note = SystemNote("extension_approve", {"date": new_due.isoformat(), "note": sentence(remark)})
-    return Change(h.issue.status, fields, note=note, update=((pending, decided),))
+    return Change(h.issue.status, fields, note=note, update=((pending, decided), *_waiting_due(h, new_due)))
 
 
 @step(Action.REFUSE_EXTENSION)
@@ -277,7 +278,12 @@ def make_long_term(h: History, actor: Actor, at: datetime, p: Payload) -> Change
         for e in h.extensions if e.decision == Decision.PENDING
     )  # fmt: skip
     fields = {"long_term_plan": plan, "tier": Tier.LONG_TERM, "due_date": None}
-    return Change(Status.LONG_TERM, fields, note=plan, add=planned, update=settled)
+    return Change(Status.LONG_TERM, fields, note=plan, add=planned, update=settled + _waiting_due(h, None))
+
+
+def _waiting_due(h: History, due: date | None) -> tuple[tuple[Assignment, dict[str, Any]], ...]:
+    """A co-department still to sign for the issue sorts its 待签收 by the deadline as it now is."""
+    return tuple((a, {"due_date": due}) for a in h.assignments if a.state == AssignmentState.PENDING)
 
 
 @step(Action.COMPLETE_MILESTONE)

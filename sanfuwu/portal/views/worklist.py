@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -68,12 +67,9 @@ def _worklist_page(
     tab = request.GET.get("tab") or "pending"
     if tab not in queries:
         tab = "pending"
-    qs = queries[tab].select_related("category", "region", "lead_department", "handler")
-    # What is due first is on top; a long-term plan without a deadline comes after every deadline.
-    by_deadline = qs.prefetch_related("instructions").order_by(
-        F("due_date").asc(nulls_last=True), "registered_at", "id"
-    )
-    page, query = issue_page(request, by_deadline)
+    # What is due first is on top (the selector's order); a plan without a deadline comes last.
+    rows = queries[tab].select_related("category", "region", "lead_department", "handler")
+    page, query = issue_page(request, rows.prefetch_related("instructions"))
     tabs = [(key, label, *capped_count(queries[key]), key == tab) for key, label in WORK_TABS]
     context = {
         "page": page, "query": query, "tabs": tabs, "tab": tab, "view": view, "views": VIEWS,

@@ -1,0 +1,57 @@
+"""待签收 read from the department's own pending parts, which carry the issue's deadline and
+registration: the keys must stay the issue's while the part waits, or the list would mis-sort."""
+
+from __future__ import annotations
+
+from sanfuwu.issues.models import Assignment, AssignmentState, Issue, Status
+from sanfuwu.issues.selectors import issue_worklists
+from sanfuwu.people.models import Role
+from tests.issues.conftest import Cast, issue_in, new_issue, payload_for
+
+
+def _pending_parts_agree_with_their_issues() -> None:
+    for part in Assignment.objects.filter(state=AssignmentState.PENDING).select_related("issue"):
+        assert (part.due_date, part.registered_at) == (part.issue.due_date, part.issue.registered_at), part.pk
+
+
+def test_it_lists_pending_in_deadline_order_from_the_departments_own_parts(cast: Cast) -> None:
+    dispatched = []
+    for workdays in (5, 1, 3):
+        issue = new_issue(cast)
+        payload = {**payload_for("dispatch", issue, cast), "workdays": workdays}
+        dispatched.append(cast.act(issue, "dispatch", Role.DISPATCHER, **payload))
+    pending = list(issue_worklists(cast.world.jianshe)["pending"])
+    assert [i.pk for i in pending] == [
+        i.pk for i in sorted(dispatched, key=lambda i: (i.due_date, i.registered_at))
+    ]
+    # The co-department waits on the same three, in the same order, once each.
+    assert [i.pk for i in issue_worklists(cast.other_department)["pending"]] == [i.pk for i in pending]
+    _pending_parts_agree_with_their_issues()
+
+
+def test_a_co_department_still_to_sign_follows_an_extended_deadline(cast: Cast) -> None:
+    issue = issue_in(Status.IN_PROGRESS, cast)  # the lead has signed; the co-department has not
+    issue = cast.act(
+        issue, "request_extension", Role.HANDLER, **payload_for("request_extension", issue, cast)
+    )
+    before = issue.due_date
+    issue = cast.act(issue, "approve_extension", Role.DISPATCHER, decision_note="同意")
+    assert before is not None and issue.due_date is not None and issue.due_date > before
+    waiting = Assignment.objects.get(issue=issue, department=cast.other_department)
+    assert waiting.state == AssignmentState.PENDING and waiting.due_date == issue.due_date
+    _pending_parts_agree_with_their_issues()
+
+
+def test_a_plan_without_a_deadline_clears_the_waiting_parts_deadline(cast: Cast) -> None:
+    issue = issue_in(Status.LONG_TERM, cast)
+    assert Issue.objects.get(pk=issue.pk).due_date is None
+    _pending_parts_agree_with_their_issues()
+    assert Assignment.objects.get(issue=issue, department=cast.other_department).due_date is None
+
+
+def test_a_redispatch_carries_the_new_deadline(cast: Cast) -> None:
+    issue = issue_in(Status.RETURNED, cast)
+    payload = {**payload_for("dispatch", issue, cast), "workdays": 7}
+    issue = cast.act(issue, "dispatch", Role.DISPATCHER, **payload)
+    _pending_parts_agree_with_their_issues()
+    assert [i.pk for i in issue_worklists(cast.world.jianshe)["pending"]] == [issue.pk]
