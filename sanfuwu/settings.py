@@ -39,26 +39,43 @@ DEBUG = env_bool("SANFUWU_DEBUG", False)
 ALLOWED_HOSTS = env_list("SANFUWU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("SANFUWU_CSRF_TRUSTED_ORIGINS", [])
 
+
+def _database(url: str) -> dj_database_url.DBConfig:
+    """One entry of DATABASES from a URL: postgres://user:password@host:5432/name, sqlite:////path."""
+    database = dj_database_url.parse(url, conn_max_age=env_int("SANFUWU_DB_CONN_MAX_AGE", 0))
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the web server read while a long demo build or import writes.
+        database["OPTIONS"] = {
+            # A 64 MB page cache (the default is 2 MB): an import of 100,000 issues keeps its indexes in
+            # memory instead of rereading them page by page.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    return database
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("SANFUWU_DATABASE_URL", f"sqlite:///{VAR_DIR / 'sanfuwu.sqlite3'}"),
-        conn_max_age=env_int("SANFUWU_DB_CONN_MAX_AGE", 0),
-    )
+    "default": _database(env_str("SANFUWU_DATABASE_URL", f"sqlite:///{VAR_DIR / 'sanfuwu.sqlite3'}"))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web server read while a long demo build or import writes.
-    DATABASES["default"]["OPTIONS"] = {
-        # A 64 MB page cache (the default is 2 MB): an import of 100,000 issues keeps its indexes in
-        # memory instead of rereading them page by page.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
     # A file, not memory, for the test database: threads then share it through SQLite's own
     # locking, as the web server's threads do, and the concurrency tests mean the same here.
     # Named after the database it tests, so that runs against different files never share one.
     _db_file = Path(DATABASES["default"]["NAME"])
     DATABASES["default"]["TEST"] = {"NAME": str(_db_file.with_name(f"test-{_db_file.name}"))}
+
+# A read replica of the primary (same URL syntax): the lists, the dashboard, the exports and the
+# bulletin read from it, everything else from the primary, and so does whoever wrote in the last
+# SANFUWU_REPLICA_LAG_SECONDS (sanfuwu.core.routing). Unset: one database, no router.
+_replica_url = env_str("SANFUWU_REPLICA_URL", "")
+SANFUWU_REPLICA_LAG_SECONDS = env_int("SANFUWU_REPLICA_LAG_SECONDS", 5)
+DATABASE_ROUTERS: list[str] = []
+if _replica_url:
+    # Tests run against one server: the replica alias then reads the test database itself.
+    DATABASES["replica"] = {**_database(_replica_url), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["sanfuwu.core.routing.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -88,6 +105,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    *(["sanfuwu.core.routing.ReplicaMiddleware"] if DATABASE_ROUTERS else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sanfuwu.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sanfuwu.core.forms import StyledForm, errors_at_fields
+from sanfuwu.core.routing import reads_from_replica
 from sanfuwu.issues.filters import IssueFilterForm, filter_issues
 from sanfuwu.issues.forms import ACTION_FORMS, IssueForm
 from sanfuwu.issues.models import Action, Issue
@@ -29,6 +30,7 @@ from sanfuwu.portal.views.triage import triage_item
 
 
 @login_required
+@reads_from_replica()
 def issue_list(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     form = IssueFilterForm(request.GET or None, actor=person)
@@ -39,6 +41,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(*REGISTRARS)
+@reads_from_replica()
 def my_issues(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     qs = issues_visible_to(person).filter(registered_by=person).order_by("-registered_at", "-id")

@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from sanfuwu.core.routing import reads_from_replica
 from sanfuwu.people.filters import PeopleFilterForm, people_rows_for
 from sanfuwu.people.models import RoleGrant
 from sanfuwu.people.roles import COORDINATORS
@@ -13,6 +14,7 @@ from sanfuwu.portal.access import person_of, roles_required
 
 
 @roles_required(*COORDINATORS)
+@reads_from_replica()
 def people_list(request: HttpRequest) -> HttpResponse:
     """Who is who and how to reach them: dispatchers look up handlers, leaders their cadres."""
     person = person_of(request)

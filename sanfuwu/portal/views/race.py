@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanfuwu.core.periods import SPANS, previous_span, week_bounds, week_name
+from sanfuwu.core.routing import reads_from_replica
 from sanfuwu.issues.models import Assignment, Issue, StatusGroup
 from sanfuwu.issues.selectors import issues_visible_to
 from sanfuwu.orgs.models import Region, RegionKind
@@ -107,6 +108,7 @@ DRILL_PAGE = 100
 
 
 @login_required
+@reads_from_replica()
 def drill_down(request: HttpRequest) -> HttpResponse:
     """The rows behind one unit's rate (穿透), failing first; within the reader's scope only."""
     person = person_of(request)
@@ -146,6 +148,7 @@ def drill_down(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica()
 def ranking(request: HttpRequest) -> HttpResponse:
     """赛马排名: open to everyone; the drill-downs follow each reader's scope."""
     person = person_of(request)
@@ -177,6 +180,7 @@ def _slice(person: Person, region: Region | None) -> Slice | None:
 
 
 @roles_required(*DASHBOARD_READERS)
+@reads_from_replica()
 def dashboard(request: HttpRequest) -> HttpResponse:
     """数据驾驶舱 for leaders; a department head sees the same for their department."""
     person = person_of(request)
@@ -287,6 +291,7 @@ def _month_after(first: date) -> date:
 
 
 @login_required
+@reads_from_replica()
 def reviews(request: HttpRequest) -> HttpResponse:
     return render(request, "race/reviews.html", {"meetings": meetings_visible_to(person_of(request))})
 
@@ -348,6 +353,7 @@ def review_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(*BULLETIN_READERS)
+@reads_from_replica()
 def bulletin(request: HttpRequest) -> FileResponse:
     """通报 for the chosen week (week=2025-W42) or period, for the reader's territory (or a street of
     it), as Word."""

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from sanfuwu.core.routing import reads_from_replica
 from sanfuwu.people.models import Person
 from sanfuwu.people.selectors import people_visible_to
 from sanfuwu.portal.access import can_edit_targets, person_of
@@ -51,6 +52,7 @@ def _kind_tabs(
 
 
 @login_required
+@reads_from_replica()
 def target_list(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     form = TargetFilterForm(request.GET or None, actor=person)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanfuwu.core.periods import SPANS, month_bounds
+from sanfuwu.core.routing import reads_from_replica
 from sanfuwu.issues.models import Issue
 from sanfuwu.issues.selectors import issues_visible_to
 from sanfuwu.people.roles import OVERSEERS, PAIRING_ASSIGNERS, VISIT_RECORDERS
@@ -29,6 +30,7 @@ from sanfuwu.visits.services import pairings_assign_grid, visit_record
 
 
 @login_required
+@reads_from_replica()
 def visit_list(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     today = timezone.localdate()
@@ -147,6 +149,7 @@ def visit_report(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
+@reads_from_replica()
 def coverage_page(request: HttpRequest) -> HttpResponse:
     """走访覆盖 for a month: rollups, the blind spots and what is due this week."""
     person = person_of(request)
@@ -178,6 +181,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica()
 def pairing_list(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     term = request.GET.get("q", "").strip()
@@ -213,6 +217,7 @@ def pairing_assign_grid(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica()
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = campaigns_visible_to(person_of(request)).annotate(
         groups_count=Count("groups", distinct=True), targets_count=Count("assignments", distinct=True)
