@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 PORT ?= 8000
 
-.PHONY: demo serve test test-postgres lint typecheck pytest browser-deps messages bench clean
+.PHONY: demo serve test test-postgres lint typecheck pytest browser-deps messages bench bench-http clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,3 +73,9 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench.home
 	$(BIN)/python -m bench.dashboard
 	$(BIN)/python -m bench.triage
+
+# The pages people open daily, over HTTP with wrk, beside the framework's floor (see bench/http.py):
+#   make bench-http SANFUWU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/sanfuwu_http BENCH_ISSUES=1000000
+bench-http: $(VENV)/.installed
+	@command -v wrk >/dev/null || $(SUDO) apt-get install -y -qq wrk
+	$(BIN)/python -m bench.http

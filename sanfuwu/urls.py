@@ -3,6 +3,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from sanfuwu.env import env_bool
+
 admin.site.site_header = "三服务平台 · 系统配置"
 admin.site.site_title = "三服务平台"
 admin.site.index_title = "系统配置"
@@ -14,3 +16,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sanfuwu.portal.urls")),
 ]
+
+if env_bool("SANFUWU_BENCH_FLOOR", False):  # `bench.http` only: the floor its figures are read against
+    from sanfuwu.core.floor import floor_insert, floor_read
+
+    urlpatterns += [path("floor/insert/", floor_insert), path("floor/read/", floor_read)]
