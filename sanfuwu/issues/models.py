@@ -231,6 +231,8 @@ class Issue(models.Model):
             models.Index(
                 fields=["status", "due_date"], condition=Q(supervised=False), name="issue_late_unflagged"
             ),
+            # The supervision board (督办): the flagged issues, read without the unflagged rest.
+            models.Index(fields=["status", "due_date"], condition=Q(supervised=True), name="issue_on_board"),
             models.Index(fields=["category", "registered_at"], name="issue_category_registered"),
             # Newest-first lists over many regions (a street, the district): walked backwards, the
             # first page is read without sorting the whole territory.
