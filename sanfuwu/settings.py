@@ -167,6 +167,12 @@ STATIC_URL = "static/"
 SANFUWU_REDIS_URL = env_str("SANFUWU_REDIS_URL", "")
 
 STATIC_ROOT = VAR_DIR / "static"
+# Plain file names everywhere except `sanfuwu serve --workers N`, which collects the static files
+# into STATIC_ROOT and names them by their content's hash (sanfuwu.core.staticfiles).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "sanfuwu.core.staticfiles.CollectedStaticFilesStorage"},
+}
 NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end packages come from npm at set-up time and are served straight from node_modules.
 STATICFILES_DIRS = [
