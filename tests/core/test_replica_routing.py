@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import copy
 import importlib
+import os
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +63,19 @@ def replica_settings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]
     return settings_under(tmp_path_factory.mktemp("replica"), SANFUWU_REPLICA_URL=url)
 
 
+@contextmanager
+def _sync_calls_allowed() -> Iterator[None]:
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
 @pytest.fixture(scope="module")
 def replica_alias(
     replica_settings: dict[str, Any], django_db_setup: None, django_db_blocker: Any
@@ -75,7 +90,9 @@ def replica_alias(
         connections.settings[REPLICA] = {**copy.deepcopy(primary), "TEST": test}
     yield connections[REPLICA]
     if added:
-        with django_db_blocker.unblock():
+        # This teardown may run while another module's test has an event loop running in this
+        # thread (the browser tests' Playwright, an async view's test); closing is safe here.
+        with django_db_blocker.unblock(), _sync_calls_allowed():
             connections[REPLICA].close()
         del connections[REPLICA]
         del connections.settings[REPLICA]
