@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
 from sanfuwu.core.paging import capped_count, count_cap
 from sanfuwu.issues.models import (
     AWAITING_DISPATCH_STATUSES,
+    OPEN_STATUSES,
     RUNNING_STATUSES,
     Issue,
     Status,
@@ -60,7 +61,17 @@ def _supervised_open(qs: QuerySet[Issue]) -> QuerySet[Issue]:
     return qs.filter(supervised_open_q(), supervised__in=[True])
 
 
-BY_DEADLINE = (F("due_date").asc(nulls_last=True), "registered_at", "id")
+def _first_on_board(supervised: QuerySet[Issue], n: int = HOME_ROWS) -> list[Issue]:
+    """The first `n` of the board (督办) in deadline order, those without a deadline last. Each open
+    status on its own range of the board's (status, due_date) index, merged here: in one query the
+    whole board (a hundred thousand flagged issues at a million) is sorted for eight rows."""
+    dated = [
+        _top(supervised.filter(status=status, due_date__isnull=False), "due_date", "registered_at", "id", n=n)
+        for status in sorted(OPEN_STATUSES)
+    ]
+    undated = _top(supervised.filter(due_date__isnull=True), "registered_at", "id", n=n)
+    rows = [i for part in dated for i in part] + undated
+    return sorted(rows, key=lambda i: (i.due_date is None, i.due_date or date.max, i.registered_at, i.pk))[:n]
 
 
 @dataclass
@@ -142,7 +153,7 @@ def press_day(person: Person, today: date, *, rows: int = HOME_ROWS) -> PressDay
     # overdue ones by deadline alone: the (due_date, status) index then hands them over in order,
     # where any further key would sort every late issue of the district first.
     late_first = _top(overdue, "due_date", n=rows)
-    board_first = _top(supervised, F("due_date").asc(nulls_last=True), "registered_at", "id", n=rows)
+    board_first = _first_on_board(supervised, n=rows)
     both = {issue.pk: issue for issue in late_first + board_first}
     pressing = sorted(
         both.values(),
@@ -196,7 +207,7 @@ def supervision_board(person: Person, today: date) -> SupervisionBoard:
     ordered = sorted(lines.values(), key=lambda b: (-b.most_overdue_days, -b.overdue, -b.supervised, b.name))
     return SupervisionBoard(
         lines=ordered,
-        issues=days_overdue(_top(supervised, *BY_DEADLINE), today),
+        issues=days_overdue(_first_on_board(supervised), today),
         total=sum(line.supervised for line in ordered),
         overdue=sum(line.overdue for line in ordered),
         capped=len(rows) > cap,
