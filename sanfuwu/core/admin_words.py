@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
 from django.core import validators
 from django.db.models import Field as ModelField
 from django.db.models import Model
@@ -25,10 +25,11 @@ from django.http import HttpRequest
 from sanfuwu.core.forms import StyledForm, office_messages
 
 if TYPE_CHECKING:
+    _FieldsBase = BaseModelAdmin[Any]
     _AdminBase = admin.ModelAdmin[Any]
     _InlineBase = InlineModelAdmin[Any, Any]
 else:
-    _AdminBase = _InlineBase = object
+    _FieldsBase = _AdminBase = _InlineBase = object
 
 _F = TypeVar("_F", bound=forms.BaseForm)
 _M = TypeVar("_M", bound=forms.ModelForm[Any])
@@ -88,7 +89,9 @@ def office_form(form: type[_F]) -> type[_F]:
     return Worded
 
 
-class OfficeWordsInlineMixin(_InlineBase):
+class _WordedFields(_FieldsBase):
+    """Every form field an admin makes from a model field, in office words."""
+
     def formfield_for_dbfield(
         self, db_field: ModelField[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> Any:
@@ -97,21 +100,15 @@ class OfficeWordsInlineMixin(_InlineBase):
             office_words(field, db_field)
         return field
 
+
+class OfficeWordsInlineMixin(_WordedFields, _InlineBase):
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
         _declared_in_office_words(formset.form)
         return formset
 
 
-class OfficeWordsMixin(_AdminBase):
-    def formfield_for_dbfield(
-        self, db_field: ModelField[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None:
-            office_words(field, db_field)
-        return field
-
+class OfficeWordsMixin(_WordedFields, _AdminBase):
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         return _declared_in_office_words(super().get_form(request, obj, change=change, **kwargs))
 
