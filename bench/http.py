@@ -44,8 +44,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from bench import ranking
-from bench.common import lead_part  # noqa: F401  (sets Django up)
+from bench import ranking  # first of ours: through bench.common it sets Django up
 from sanfuwu.core.floor import floor_table_create
 from sanfuwu.issues.models import Issue, Status, Tier
 from sanfuwu.issues.tasks import issues_flag_overdue
