@@ -59,3 +59,34 @@ def lead_part(issue: Any, rng: random.Random) -> Any:
         accepted_at=None if waiting else issue.dispatched_at + timedelta(hours=rng.uniform(0.5, 60)),
         due_date=issue.due_date, registered_at=issue.registered_at,
     )  # fmt: skip
+
+
+def bulk_insert(objs: list[Any]) -> None:
+    """Insert model instances of one model, setting their ids. On PostgreSQL through COPY (ids
+    taken from the table's sequence up front), a few times faster than bulk_create's INSERTs at a
+    million rows; elsewhere bulk_create."""
+    from django.db import connection
+
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=5000)
+        return
+    meta = model._meta
+    table = connection.ops.quote_name(meta.db_table)
+    fields = list(meta.concrete_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = connection.alias

@@ -6,7 +6,8 @@ wrk, beside the framework's floor on the same server in the same run.
         .venv/bin/python -m bench.http
 
 Builds (once per database) a district of BENCH_ISSUES issues with assignments and return visits
-(`bench.ranking`) and a queue of issues waiting for dispatch, then starts `sanfuwu serve` with
+(`bench.ranking`), enterprises with pairings and a year of visits (`bench.visits_data`), the roll-ups
+the hourly job keeps, and a queue of issues waiting for dispatch, then starts `sanfuwu serve` with
 SANFUWU_BENCH_FLOOR set, signs each persona in by a session of its own, and runs wrk for
 BENCH_HTTP_SECONDS (10) per page at concurrency BENCH_HTTP_C (4), intake at BENCH_HTTP_C_WRITE
 (16). Every figure is also read against the floor: a login-required view inserting one row, and
@@ -40,16 +41,22 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import connection
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from bench import ranking  # first of ours: through bench.common it sets Django up
+from bench import (
+    ranking,  # first of ours: through bench.common it sets Django up
+    visits_data,
+)
+from bench.common import bulk_insert
 from sanfuwu.core.floor import floor_table_create
-from sanfuwu.issues.models import Issue, Status, Tier
+from sanfuwu.issues.models import Issue, Rating, Status, Tier
 from sanfuwu.issues.tasks import issues_flag_overdue
 from sanfuwu.orgs.models import Category, Region, RegionKind
 from sanfuwu.people.models import Person
+from sanfuwu.scoring.rollup import rollup_recent
 
 REPO = Path(__file__).resolve().parents[1]
 SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", "10"))
@@ -78,14 +85,35 @@ class Scenario:
 def build() -> float:
     started = time.perf_counter()
     ranking.build()
+    _aftercare_as_kept()
+    visits_data.build()
     if not Issue.objects.filter(status=Status.REGISTERED).exists():
         _waiting_for_dispatch(int(Issue.objects.count() * WAITING) or 50)
         # What the hourly job would have done by now: every late running issue on the board.
         print(f"flagged {issues_flag_overdue():,} late issues", flush=True)
+    # And the hourly job's roll-ups of the months the dashboard and the rankings read (every
+    # month the first time, the recent ones after).
+    rolled = time.perf_counter()
+    months = rollup_recent()
+    print(f"rolled up {len(months)} months in {time.perf_counter() - rolled:.1f} s", flush=True)
     floor_table_create()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return time.perf_counter() - started
+
+
+def _aftercare_as_kept() -> None:
+    """Resolved issues as a kept after-care queue leaves them (`bench.ranking` leaves every one
+    of them unanswered, a year of them): answered within three days, visited within a week, closed
+    within two; only the last two weeks' stay resolved, spread over the three tabs."""
+    now = timezone.now()
+    resolved = Issue.objects.filter(status=Status.RESOLVED)
+    done = {"feedback": "已答复", "rating": Rating.SATISFIED}
+    resolved.filter(resolved_at__lt=now - timedelta(days=14)).update(
+        status=Status.CLOSED, resolution="已办结", closed_at=F("resolved_at") + timedelta(days=10), **done
+    )
+    resolved.filter(resolved_at__lt=now - timedelta(days=7)).update(**done)
+    resolved.filter(resolved_at__lt=now - timedelta(days=3), feedback="").update(feedback="已答复")
 
 
 def _waiting_for_dispatch(n: int) -> None:
@@ -95,7 +123,7 @@ def _waiting_for_dispatch(n: int) -> None:
     categories = list(Category.objects.all())
     person = Person.objects.get(username="dispatcher")
     now = timezone.now()
-    Issue.objects.bulk_create(
+    bulk_insert(
         [
             Issue(
                 number=f"WT-Q-{i:08d}",
@@ -110,8 +138,7 @@ def _waiting_for_dispatch(n: int) -> None:
                 registered_by=person,
             )
             for i in range(n)
-        ],
-        batch_size=5000,
+        ]
     )
 
 

@@ -18,10 +18,10 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
-from bench.common import build_territory, lead_part, timed
+from bench.common import build_territory, bulk_insert, lead_part, timed
 from sanfuwu.core.demokit import DemoContext
 from sanfuwu.core.periods import previous_span, span_bounds
-from sanfuwu.issues.models import Assignment, Issue, IssueEvent, Status, Tier
+from sanfuwu.issues.models import Issue, IssueEvent, Status, Tier
 from sanfuwu.orgs.models import Category, Region, RegionKind
 from sanfuwu.people.models import Person
 from sanfuwu.scoring import demo as scoring_demo
@@ -72,9 +72,9 @@ def build() -> None:
                 due_date=(dispatched + timedelta(days=rng.randint(5, 20))).date(), reopen_count=int(rng.random() < 0.04),
                 **({"resolution": "已办结", "feedback": "已答复", "rating": "satisfied"} if status == Status.CLOSED else {}),
             ))  # fmt: skip
-        Issue.objects.bulk_create(issues)
-        Assignment.objects.bulk_create([lead_part(i, rng) for i in issues])  # fmt: skip
-        IssueEvent.objects.bulk_create([
+        bulk_insert(issues)
+        bulk_insert([lead_part(i, rng) for i in issues])
+        bulk_insert([
             IssueEvent(issue=i, seq=9, action="rate", at=i.resolved_at + timedelta(days=2), to_status=Status.RESOLVED,
                        changes={"rating": rng.choice(["satisfied"] * 18 + ["basic", "unsatisfied"])})
             for i in issues if i.resolved_at is not None
