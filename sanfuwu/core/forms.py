@@ -9,8 +9,10 @@ from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+
+from sanfuwu.core.widgets import speed_up
 
 STOCK_EMPTY_LABEL = BLANK_CHOICE_DASH[0][1]  # Django's "---------"
 
@@ -52,7 +54,7 @@ def office_messages(field: forms.Field) -> None:
         messages["invalid"] = _("%(label)s请按 2026-03-01 09:30 的格式填写。") % {"label": label}
     elif isinstance(field, forms.DateField):
         messages["invalid"] = _("%(label)s请按 2026-03-01 的格式填写。") % {"label": label}
-    stock = _stock_messages(type(field))
+    stock = _stock_messages(type(field), get_language())
     for key, message in messages.items():
         # A message the form wrote itself ("请写明问题内容") stays; only Django's own is replaced.
         if key not in field.error_messages or str(field.error_messages[key]) == stock.get(key):
@@ -60,10 +62,17 @@ def office_messages(field: forms.Field) -> None:
     field.validators = [_office_validator(v, _escaped(label)) for v in field.validators]
 
 
-def _stock_messages(kind: type[forms.Field]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for klass in reversed(kind.__mro__):
-        found.update({k: str(v) for k, v in getattr(klass, "default_error_messages", {}).items()})
+_STOCK: dict[tuple[type[forms.Field], str | None], dict[str, str]] = {}
+
+
+def _stock_messages(kind: type[forms.Field], language: str | None) -> dict[str, str]:
+    # Kept per class and language: every field of every form asks, twenty-five forms a triage page.
+    found = _STOCK.get((kind, language))
+    if found is None:
+        found = {}
+        for klass in reversed(kind.__mro__):
+            found.update({k: str(v) for k, v in getattr(klass, "default_error_messages", {}).items()})
+        _STOCK[(kind, language)] = found
     return found
 
 
@@ -122,6 +131,7 @@ class StyledForm:
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"
+                speed_up(widget)
             else:
                 css = "form-control"
             widget.attrs["class"] = css
