@@ -8,7 +8,6 @@ from datetime import timedelta
 from itertools import count
 
 import pytest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from sanfuwu.issues.models import Issue, Status, Tier
 from sanfuwu.issues.selectors import issue_triage_queue, issue_worklists
 from sanfuwu.orgs.models import Category
 from sanfuwu.people.models import Person, Role
+from sanfuwu.portal.templatetags.sanfuwu_issue import issue_badges
 from tests.conftest import World, client_for, make_person
 
 pytestmark = pytest.mark.django_db
@@ -114,5 +114,5 @@ def test_the_queues_of_dispatchers_and_departments_keep_to_the_groups(kinds: dic
 )  # fmt: skip
 def test_the_overdue_badge_follows_the_issues_rule(kinds: dict[str, Issue], title: str, badge: bool):
     issue = kinds[title]
-    html = render_to_string("issues/_badges.html", {"issue": issue})
+    html = issue_badges(issue)
     assert ("超期" in html) is badge is issue.is_overdue()
