@@ -254,6 +254,30 @@ def test_it_shows_the_blind_spots_of_a_street_to_a_leader(crew: Crew) -> None:
     assert "下沙星辰制药有限公司" not in other and "—" in other
 
 
+def test_it_lists_the_longest_blind_spots_first_and_sends_the_rest_to_the_export(
+    crew: Crew, monkeypatch
+) -> None:
+    from sanfuwu.portal.views import visits as visit_views
+    from sanfuwu.targets.models import Target
+    from tests.conftest import make_code
+
+    monkeypatch.setattr(visit_views, "LISTED", 2)
+    for n in range(3):
+        firm = Target.objects.create(
+            kind="enterprise", name=f"头格补充企业{n}", credit_code=make_code(f"330114MA2XHB{n:03d}"),
+            industry="biomedicine", region=crew.world.touge, grid=crew.world.touge_grid,
+        )  # fmt: skip
+        Pairing.objects.create(target=firm, person=crew.visitor, starts_on="2025-01-01")
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    page = client_for(crew.visitor).get(reverse("visits:coverage"), {"month": last_month}).content.decode()
+    assert page.count('class="blind-spot"') == 2 and "走访盲区（4）" in page and 'id="gaps-more"' in page
+    assert f"{reverse('visits:coverage_export')}?month={last_month}" in page
+    # This month's visits are still to make: the soonest due are listed, the count says how many.
+    now = client_for(crew.visitor).get(reverse("visits:coverage")).content.decode()
+    assert now.count('class="list-group-item pending-pairing"') == 2
+    assert 'id="pending-more"' in now and "共 4 个" in now
+
+
 def test_it_refuses_pairing_someone_with_a_target_they_cannot_visit(crew: Crew) -> None:
     from django.core.exceptions import ValidationError
 
