@@ -136,3 +136,21 @@ def test_every_daily_page_asks_as_often_at_a_thousand_issues_as_at_ten(world: Wo
     assert grown == {}, grown
     # And none of them asks without bound: a page is a few dozen questions at most.
     assert max(large.values()) <= 40, large
+
+
+def test_registering_an_issue_asks_a_fixed_few_questions(world: World, district) -> None:
+    """Intake is the busiest write: the session and its person, the form's choices, the checklist,
+    the number, the issue and its event — no query per related row, none that grows."""
+    category = Category.objects.get(code="road")
+    client = client_for(district["dispatcher"])
+    data = {"title": "道路破损", "description": "厂区门口道路破损，货车进出不便。", "source": "visit",
+            "category": category.pk, "tier": Tier.DEADLINE, "region": world.touge_grid.pk}  # fmt: skip
+    assert client.post(reverse("issues:new"), data).status_code == 302  # the year's number counter made
+    _grow(world, category, 100, random.Random(5))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("issues:new"), {**data, "title": "道路又破损"})
+    assert response.status_code == 302
+    assert Issue.objects.filter(title="道路又破损").count() == 1
+    writes = [q["sql"].split()[0] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    assert writes == ["UPDATE", "INSERT", "INSERT"], writes  # the counter, the issue, its event
+    assert len(queries) <= 16, [q["sql"][:80] for q in queries]

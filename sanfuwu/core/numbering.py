@@ -16,8 +16,10 @@ _NUMBER = re.compile(r"^([A-Z]{2})-(\d{4})-(\d{1,9})$")
 
 
 def number_next(counter: Any, prefix: str, *, year: int) -> str:
-    counter.objects.get_or_create(year=year)
-    counter.objects.filter(year=year).update(last=F("last") + 1)
+    # The year's row exists but on its first number: the update alone, then its read.
+    if not counter.objects.filter(year=year).update(last=F("last") + 1):
+        counter.objects.get_or_create(year=year)
+        counter.objects.filter(year=year).update(last=F("last") + 1)
     last = counter.objects.values_list("last", flat=True).get(year=year)
     return f"{prefix}-{year}-{last:06d}"
 
