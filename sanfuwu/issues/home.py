@@ -2,7 +2,7 @@
 
 Each count is taken from the very query of the list its link opens (a worklist tab, the triage
 queue, the issue list narrowed to a status group), so that the number is the length of that list.
-Counts stop at `capped_count`'s cap and rows are a handful: on a district of a million issues the
+Counts stop at `badge_count`'s cap (999+) and rows are a handful: on a district of a million issues the
 home reads an index range per figure, never a whole territory.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from sanfuwu.core.paging import capped_count, count_cap
+from sanfuwu.core.paging import badge_count, count_cap
 from sanfuwu.issues.models import (
     AWAITING_DISPATCH_STATUSES,
     OPEN_STATUSES,
@@ -41,7 +41,7 @@ class Tally:
 
 
 def tally(qs: QuerySet[Issue]) -> Tally:
-    return Tally(*capped_count(qs))
+    return Tally(*badge_count(qs))
 
 
 def _top(qs: QuerySet[Issue], *order: Any, n: int = HOME_ROWS) -> list[Issue]:

@@ -128,3 +128,12 @@ def test_it_caps_the_worklist_and_its_tabs(cast: Cast, small_cap):
     assert badges["pending"] == f"{CAP}+" and badges["doing"] == "1" and badges["overdue"] == "0"
     second = client_for(cast.people[Role.HANDLER]).get(reverse("issues:work"), {"page": 2}).content.decode()
     assert "第 2 / 2 页" in second
+
+
+def test_tab_badges_stop_at_999_however_far_the_lists_count(settings):
+    from sanfuwu.core.paging import badge_cap
+
+    settings.SANFUWU_COUNT_CAP = 10_000
+    assert badge_cap() == 999
+    settings.SANFUWU_COUNT_CAP = CAP
+    assert badge_cap() == CAP

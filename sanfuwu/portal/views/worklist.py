@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sanfuwu.core.forms import errors_at_fields
-from sanfuwu.core.paging import capped_count
+from sanfuwu.core.paging import badge_cap, badge_count
 from sanfuwu.issues.forms import AssignHandlerForm
 from sanfuwu.issues.models import HANDLING_STATUSES, Action
 from sanfuwu.issues.selectors import issue_get_for, issue_worklists
@@ -69,8 +69,12 @@ def _worklist_page(
         tab = "pending"
     # What is due first is on top (the selector's order); a plan without a deadline comes last.
     rows = queries[tab].select_related("category", "region", "lead_department", "handler")
-    page, query = issue_page(request, rows.prefetch_related("instructions"))
-    tabs = [(key, label, *capped_count(queries[key]), key == tab) for key, label in WORK_TABS]
+    page, query = issue_page(request, rows.prefetch_related("instructions"), cap=badge_cap())
+    shown = (page.paginator.count, page.paginator.capped)  # the open tab is counted once, by its pages
+    tabs = [
+        (key, label, *(shown if key == tab else badge_count(queries[key])), key == tab)
+        for key, label in WORK_TABS
+    ]
     context = {
         "page": page, "query": query, "tabs": tabs, "tab": tab, "view": view, "views": VIEWS,
         "department": person.department, "stand_ins": stand_ins_of_department(person.department.pk),
