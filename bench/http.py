@@ -98,7 +98,9 @@ def build() -> float:
     print(f"rolled up {len(months)} months in {time.perf_counter() - rolled:.1f} s", flush=True)
     floor_table_create()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # What autovacuum would have done by now on PostgreSQL: the statistics, and the visibility
+        # map that lets a count read an index alone.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return time.perf_counter() - started
 
 

@@ -282,6 +282,27 @@ def test_the_grid_worker_has_the_big_record_button_and_a_visit_link_per_due_targ
     assert "record-visit" not in home_of(make_person("h2", [Role.HANDLER], department=world.jianshe))
 
 
+def test_the_grid_workers_home_lists_a_screenful_of_due_visits_and_counts_them_all(
+    world: World, grid_worker: Person, monkeypatch
+):
+    from sanfuwu.portal.views import home as home_views
+
+    monkeypatch.setattr(home_views, "DUE_ROWS", 2)
+    for n in range(3):
+        firm = Target.objects.create(
+            kind="enterprise", name=f"每周企业{n}", credit_code=make_code(f"330114MA2HW{n}000"),
+            industry="biomedicine", region=world.touge, grid=world.touge_grid,
+        )  # fmt: skip
+        Pairing.objects.create(
+            target=firm, person=grid_worker, frequency=Frequency.WEEKLY, starts_on=date(2025, 1, 1)
+        )
+    page = home_of(grid_worker)
+    week = section(page, "visitor").split('id="due-week"')[1].split('id="due-month"')[0]
+    assert week.count('class="list-group-item due-row"') == 2
+    assert "共 3 个" in week and f'href="{reverse("visits:coverage")}"' in week
+    assert cards_in(page)["due-week"] == (3, "#due-week")
+
+
 def test_a_grid_worker_counts_the_issues_they_registered(cast: Cast):
     issue_in(Status.REGISTERED, cast)
     visitor = cast.people[Role.VISITOR]

@@ -155,6 +155,9 @@ def _dispatcher(person: Person, today: date) -> Section:
     return Section(Role.DISPATCHER, _("调度"), "portal/home/_dispatcher.html", cards, data)
 
 
+DUE_ROWS = 20
+
+
 def _visitor(person: Person, today: date) -> Section:
     due = pairings_due(person, today)
     mine = registered_by_count(person)
@@ -165,8 +168,12 @@ def _visitor(person: Person, today: date) -> Section:
     ]  # fmt: skip
     grid = person.region if person.region is not None and person.region.kind == RegionKind.GRID else None
     data = {
-        "week": due.week,
-        "month": due.month,
+        # The most overdue first, a phone screen's worth; the rest are on the coverage page.
+        "week": due.week[:DUE_ROWS],
+        "week_total": len(due.week),
+        "month": due.month[:DUE_ROWS],
+        "month_total": len(due.month),
+        "rows": DUE_ROWS,
         "grid": grid,
         "grid_key_firms": grid_key_firms(person, grid) if grid is not None else [],
     }
