@@ -31,8 +31,8 @@ LEVELS: dict[str, tuple[Callable[..., Any] | None, str | Promise]] = {
 }
 
 
-def coverage_data(person: Person, params: QueryDict) -> dict[str, Any]:
-    """The coverage of the reader's pairings for the period and region asked."""
+def coverage_query(person: Person, params: QueryDict) -> dict[str, Any]:
+    """What the reader asks for: the period, region and level, and the pairings that answers."""
     today = timezone.localdate()
     period = PeriodForm(params or None, actor=person)
     period.is_valid()
@@ -45,15 +45,21 @@ def coverage_data(person: Person, params: QueryDict) -> dict[str, Any]:
     if region is not None:
         ids = region.subtree().values("id")
         pairings = pairings.filter(Q(target__region_id__in=ids) | Q(target__grid_id__in=ids))
-    results = coverage(pairings, start=start, end=end, today=today)
     level = params.get("level") or "grid"
     if level not in LEVELS:
         level = "grid"
-    key = LEVELS[level][0] or street_finder()
     return {
-        "period": period, "span": span, "start": start, "end": end, "region": region, "results": results,
-        "level": level, "level_label": LEVELS[level][1], "rollups": roll_up(results, key), "today": today,
+        "period": period, "span": span, "start": start, "end": end, "region": region, "level": level,
+        "level_label": LEVELS[level][1], "today": today, "pairings": pairings,
     }  # fmt: skip
+
+
+def coverage_data(person: Person, params: QueryDict) -> dict[str, Any]:
+    """The coverage of the reader's pairings for the period and region asked."""
+    query = coverage_query(person, params)
+    results = coverage(query["pairings"], start=query["start"], end=query["end"], today=query["today"])
+    key = LEVELS[query["level"]][0] or street_finder()
+    return {**query, "results": results, "rollups": roll_up(results, key)}
 
 
 def seed_figures(person: Person, start: date, end: date, region: Region | None) -> dict[str, Any]:

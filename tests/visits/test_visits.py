@@ -278,6 +278,33 @@ def test_it_lists_the_longest_blind_spots_first_and_sends_the_rest_to_the_export
     assert 'id="pending-more"' in now and "共 4 个" in now
 
 
+def test_it_keeps_a_large_territorys_coverage_for_minutes_and_recounts_on_request(
+    crew: Crew, monkeypatch
+) -> None:
+    from django.core.cache import cache
+
+    from sanfuwu.portal.views import visits as visit_views
+
+    monkeypatch.setattr(visit_views, "LIVE_PAIRINGS", 0)
+    cache.clear()
+    try:
+        url = reverse("visits:coverage")
+        first = client_for(crew.visitor).get(url).content.decode()
+        assert 'id="coverage-kept"' in first and "走访盲区" in first
+        assert first.count('class="list-group-item pending-pairing"') == 1
+        Pairing.objects.filter(person=crew.visitor).delete()
+        kept = client_for(crew.visitor).get(url).content.decode()
+        assert kept.count('class="list-group-item pending-pairing"') == 1  # counted before, shown again
+        recounted = client_for(crew.visitor).get(url, {"fresh": "1"}).content.decode()
+        assert 'class="list-group-item pending-pairing"' not in recounted
+        # Small territories are counted on every visit and say nothing about it.
+        monkeypatch.setattr(visit_views, "LIVE_PAIRINGS", 1000)
+        cache.clear()
+        assert 'id="coverage-kept"' not in client_for(crew.visitor).get(url).content.decode()
+    finally:
+        cache.clear()
+
+
 def test_it_refuses_pairing_someone_with_a_target_they_cannot_visit(crew: Crew) -> None:
     from django.core.exceptions import ValidationError
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -24,7 +25,7 @@ from sanfuwu.people.roles import OVERSEERS, PAIRING_ASSIGNERS, VISIT_RECORDERS
 from sanfuwu.portal.access import person_of, roles_required
 from sanfuwu.visits.campaigns import GroupProgress, campaign_get_for, campaign_progress, campaigns_visible_to
 from sanfuwu.visits.forms import GridAssignForm, ProblemFormSet, VisitRecordForm, targets_for_visit
-from sanfuwu.visits.overview import LEVELS, coverage_data, seed_figures
+from sanfuwu.visits.overview import LEVELS, coverage_data, coverage_query, seed_figures
 from sanfuwu.visits.selectors import pairing_rows_for, visit_get_for, visit_rows_for
 from sanfuwu.visits.services import pairings_assign_grid, visit_record
 
@@ -151,6 +152,11 @@ def visit_report(request: HttpRequest, pk: int) -> FileResponse:
 # Rows of 待走访 and 走访盲区 written into the page; a district's thousands of pairings are in the
 # Excel export, and a page of ten thousand rows would take seconds to write and to scroll.
 LISTED = 50
+# Counting a territory's pairings against a year of visits takes about a second and a half at ten
+# thousand pairings: above LIVE_PAIRINGS the figures are kept for KEPT_SECONDS per reader and
+# question, and the page says when they were counted and offers to count again.
+LIVE_PAIRINGS = 1000
+KEPT_SECONDS = 300
 
 
 @login_required
@@ -158,7 +164,31 @@ LISTED = 50
 def coverage_page(request: HttpRequest) -> HttpResponse:
     """走访覆盖 for a month: rollups, the blind spots and what is due this week."""
     person = person_of(request)
-    data = coverage_data(person, request.GET)
+    query = coverage_query(person, request.GET)
+    region = query["region"].pk if query["region"] else ""
+    key = f"coverage:{person.pk}:{query['span']}:{query['start']}:{query['end']}:{region}:{query['level']}:{query['today']}"
+    summary = None if request.GET.get("fresh") else cache.get(key)
+    if summary is None:
+        summary = _coverage_summary(coverage_data(person, request.GET))
+        if summary["pairings"] > LIVE_PAIRINGS:
+            summary["kept_at"] = timezone.now()
+            cache.set(key, summary, KEPT_SECONDS)
+    today = query["today"]
+    fresh = request.GET.copy()
+    fresh["fresh"] = "1"
+    context = {
+        "period": query["period"], "month": request.GET.get("month") or f"{today:%Y-%m}", "start": query["start"],
+        "end": query["end"], "level": query["level"], "span": query["span"], "spans": SPANS.items(),
+        "levels": [(k, v[1]) for k, v in LEVELS.items()], **summary, "listed": LISTED,
+        "kept_minutes": KEPT_SECONDS // 60, "fresh_query": fresh.urlencode(),
+        "figures": seed_figures(person, query["start"], query["end"], query["region"]),
+        "overseer": person.is_superuser or person.has_role(*OVERSEERS),
+    }  # fmt: skip
+    return render(request, "visits/coverage.html", context)
+
+
+def _coverage_summary(data: dict[str, Any]) -> dict[str, Any]:
+    """What the page shows of a coverage: small enough to keep, whatever the territory."""
     today, results = data["today"], data["results"]
     counted = [r for r in results if r.counted]
     fulfilled = sum(r.fulfilled for r in counted)
@@ -172,18 +202,12 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         (r for r in counted if not r.fulfilled),
         key=lambda r: (r.last_visit or date.min, r.pairing.target.name),
     )
-    context = {
-        "period": data["period"], "month": request.GET.get("month") or f"{today:%Y-%m}", "start": data["start"],
-        "end": data["end"], "level": data["level"], "span": data["span"], "spans": SPANS.items(),
-        "levels": [(k, v[1]) for k, v in LEVELS.items()], "rollups": data["rollups"],
-        "counted": len(counted), "fulfilled": fulfilled, "rate": fulfilled / len(counted) if counted else None,
-        "gaps": gaps[:LISTED], "gaps_total": len(gaps), "pending": pending[:LISTED], "pending_total": len(pending),
-        "listed": LISTED, "week_end": week_end,
-        "due_this_week": sum(1 for r in pending if r.pending and r.pending.end <= week_end),
-        "figures": seed_figures(person, data["start"], data["end"], data["region"]),
-        "overseer": person.is_superuser or person.has_role(*OVERSEERS),
+    return {
+        "pairings": len(results), "rollups": data["rollups"], "counted": len(counted), "fulfilled": fulfilled,
+        "rate": fulfilled / len(counted) if counted else None, "gaps": gaps[:LISTED], "gaps_total": len(gaps),
+        "pending": pending[:LISTED], "pending_total": len(pending), "week_end": week_end,
+        "due_this_week": sum(1 for r in pending if r.pending and r.pending.end <= week_end), "kept_at": None,
     }  # fmt: skip
-    return render(request, "visits/coverage.html", context)
 
 
 @login_required
