@@ -9,7 +9,7 @@ as they stand now, always from the issues, over indexed columns.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -187,11 +187,10 @@ def dashboard_data(
     late, supervised = overdue_q(today), supervised_open_q()
     now = issues.order_by()
     overdue_by = dict(now.filter(late).values_list("lead_department").annotate(n=Count("id")))
-    # The supervision board is short: read by its index and counted here. (SQLite reads a bare
-    # boolean column, as Django writes `supervised=True`, without the index, and grouped in SQL it
-    # would walk every issue by department; `supervised IN (1)` it reads by the index.)
-    on_board = now.filter(supervised, supervised__in=[True])
-    supervised_by = Counter(on_board.values_list("lead_department", flat=True))
+    # Grouped in SQL: the worklist index (lead_department, status, due_date, handler, supervised)
+    # answers it alone. Counted in Python, a board of a hundred thousand late issues (every late
+    # issue is flagged hourly) was 300 ms of the page.
+    supervised_by = dict(now.filter(supervised).values_list("lead_department").annotate(n=Count("id")))
     departments = Department.objects.filter(active=True)
     if slice_ is not None and slice_.department is not None:
         departments = departments.filter(pk=slice_.department)
