@@ -14,7 +14,7 @@ BENCH_HTTP_SECONDS (10) per page at concurrency BENCH_HTTP_C (4), intake at BENC
 one reading 25 issues, with the same middleware, session and server. Appends the table and its
 JSON to docs/benchmarks.md (BENCH_HTTP_OUT, "-" for none). Needs wrk (apt-get install wrk).
 Knobs: BENCH_HTTP_WORKERS (passed to `sanfuwu serve --workers` when above 1), BENCH_HTTP_ONLY
-(comma-separated scenario names).
+(comma-separated scenario names), BENCH_HTTP_PEER=1 (the peer django-helpdesk, same run).
 """
 
 from __future__ import annotations
@@ -67,6 +67,15 @@ ONLY = {s for s in os.environ.get("BENCH_HTTP_ONLY", "").split(",") if s}
 OUT = os.environ.get("BENCH_HTTP_OUT", str(REPO / "docs" / "benchmarks.md"))
 WAITING = float(os.environ.get("BENCH_WAITING_SHARE", "0.003"))  # share of issues waiting for dispatch
 LUA = REPO / "bench" / "wrk_report.lua"
+# BENCH_HTTP_PEER=1: after ours, the peer (django-helpdesk, ../shared/peer/helpdesk) on the same kind
+# of database and as many tickets, and each of our pages read against the peer's nearest one.
+PEER = os.environ.get("BENCH_HTTP_PEER", "") not in ("", "0")
+PEER_DIR = Path(os.environ.get("BENCH_PEER_DIR", str(REPO.parent / "shared" / "peer" / "helpdesk")))
+PEER_SCENARIOS = "p2_web_page p2_web_data floor p1_create_session"
+# Our page → the peer's nearest: its insert floor, its ticket create through the API with a session,
+# and the rows of its staff ticket list (its worklist: one queue's open tickets by due date, 25 rows).
+PEER_OF = {"floor_insert": "floor", "intake_issue": "p1_create_session"}
+PEER_LIST = "p2_web_data"
 
 
 @dataclass
@@ -337,7 +346,28 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    report(chosen, total, built_in, rss)
+    peer: dict[str, dict[str, object]] = {}
+    if PEER:
+        try:
+            peer = run_peer(total)
+        except (subprocess.CalledProcessError, OSError, SystemExit) as error:
+            print(f"the peer's run failed, reported without it: {error}", flush=True)
+    report(chosen, total, built_in, rss, peer)
+
+
+def run_peer(total: int) -> dict[str, dict[str, object]]:
+    """The peer's harness on the database kind of this run: a fresh database of `total` tickets,
+    then its scenarios; its rows by scenario name."""
+    db = "postgres" if connection.vendor == "postgresql" else "sqlite"
+    env = {**os.environ, "PEER_DBS": db, "PEER_SCENARIOS": PEER_SCENARIOS}
+    started = time.time()
+    subprocess.run([str(PEER_DIR / "run_all.sh"), str(total)], env=env, check=True)
+    cache = Path(env.get("PEER_CACHE") or Path(tempfile.gettempdir()) / "sanfuwu-peer" / "helpdesk")
+    runs = [p for p in (cache / "run").glob(f"bench-{db}-*.jsonl") if p.stat().st_mtime >= started]
+    if not runs:
+        raise SystemExit(f"the peer left no results in {cache / 'run'}")
+    lines = max(runs, key=lambda p: p.stat().st_mtime).read_text().splitlines()
+    return {row["scenario"]: row for row in (json.loads(line) for line in lines if line.strip())}
 
 
 def _line(r: dict[str, object]) -> str:
@@ -349,15 +379,27 @@ def _line(r: dict[str, object]) -> str:
     )  # type: ignore[str-format]
 
 
-def report(chosen: list[Scenario], total: int, built_in: float, rss: list[float]) -> None:
+def _peer_of(name: str) -> str | None:
+    if name in PEER_OF:
+        return PEER_OF[name]
+    return PEER_LIST if name.startswith(("work_", "street_list", "district_list", "triage")) else None
+
+
+def report(
+    chosen: list[Scenario], total: int, built_in: float, rss: list[float], peer: dict[str, dict[str, object]]
+) -> None:
     floors = {s.name: s.result for s in chosen if s.name.startswith("floor")}
     vendor = connection.vendor
     rows = []
     for s in chosen:
         r, f = s.result, floors.get(s.floor, {})
         ratio = (float(r["rps"]) / float(f["rps"])) if r.get("rps") and f.get("rps") else None  # type: ignore[arg-type]
+        theirs = peer.get(_peer_of(s.name) or "", {})
+        to_peer = float(r["rps"]) / float(theirs["rps"]) if r.get("rps") and theirs.get("rps") else None  # type: ignore[arg-type]
         rows.append({"scenario": s.name, "who": s.who, "path": s.path, "conc": s.conc, **r,
-                     "floor": s.floor, "rps_to_floor": round(ratio, 3) if ratio else None})  # fmt: skip
+                     "floor": s.floor, "rps_to_floor": round(ratio, 3) if ratio else None,
+                     "peer": _peer_of(s.name) if theirs else None,
+                     "rps_to_peer": round(to_peer, 2) if to_peer else None})  # fmt: skip
     meta = {
         "database": vendor, "issues": total, "build_s": round(built_in, 1), "seconds": SECONDS, "workers": WORKERS,
         "server": "gunicorn" if WORKERS > 1 else "waitress", "cores": os.cpu_count(), "python": platform.python_version(),
@@ -365,19 +407,29 @@ def report(chosen: list[Scenario], total: int, built_in: float, rss: list[float]
     }  # fmt: skip
     if OUT == "-":
         return
+    if peer:
+        meta["peer"] = {name: {k: row.get(k) for k in ("rps", "p50_ms", "p95_ms", "p99_ms", "requests", "probe_ms")}
+                        for name, row in peer.items()}  # fmt: skip
     lines = [
         f"\n## {meta['at']} — {vendor}, {total:,} issues, {meta['server']} × {WORKERS}\n",
         f"Data built (or found) in {meta['build_s']} s; {SECONDS} s per scenario after a 2 s warm-up; "
         f"wrk on the same {meta['cores']}-core machine; server RSS {meta['rss_mb']} MB.\n",
-        "| page | who | c | req/s | p50 ms | p95 ms | p99 ms | errors | alone ms | req/s ÷ floor |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | who | c | req/s | p50 ms | p95 ms | p99 ms | errors | alone ms | req/s ÷ floor | req/s ÷ peer |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         errors = sum(int(row.get(k, 0) or 0) for k in ("err_status", "err_timeout", "err_connect"))  # type: ignore[call-overload]
+        to_peer = f"{row['rps_to_peer']} ({row['peer']})" if row["rps_to_peer"] else "–"
         lines.append(
             f"| {row['scenario']} | {row['who']} | {row['conc']} | {row.get('rps', '–')} | {row.get('p50_ms', '–')} | "
             f"{row.get('p95_ms', '–')} | {row.get('p99_ms', '–')} | {errors} | {row.get('alone_ms', '–')} | "
-            f"{row['rps_to_floor'] if row['rps_to_floor'] is not None else '–'} |"
+            f"{row['rps_to_floor'] if row['rps_to_floor'] is not None else '–'} | "
+            f"{to_peer} |"
+        )
+    for name, theirs in peer.items():
+        lines.append(
+            f"| peer: {name} | helpdesk | – | {theirs.get('rps')} | {theirs.get('p50_ms')} | {theirs.get('p95_ms')} | "
+            f"{theirs.get('p99_ms')} | – | {theirs.get('probe_ms')} | – | 1.0 |"
         )
     lines.append("\n<details><summary>JSON</summary>\n\n```json")
     lines.append(json.dumps({"meta": meta, "rows": rows}, ensure_ascii=False, indent=1))

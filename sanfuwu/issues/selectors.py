@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
@@ -13,6 +13,7 @@ from django.utils import timezone
 from sanfuwu.issues.models import (
     AWAITING_DISPATCH_STATUSES,
     HANDLING_STATUSES,
+    OPEN_STATUSES,
     RUNNING_STATUSES,
     Assignment,
     AssignmentState,
@@ -125,6 +126,31 @@ def issue_events_since(issue: Issue, version: int) -> QuerySet[IssueEvent]:
 def issue_triage_queue(person: Person) -> QuerySet[Issue]:
     """待梳理: what has come in and what came back, waiting for a dispatcher."""
     return issues_visible_to(person).filter(status__in=AWAITING_DISPATCH_STATUSES)
+
+
+# The statuses each deadline-ordered worklist tab holds (issue_worklists), read one by one.
+WORKLIST_STATUSES = {
+    "doing": HANDLING_STATUSES,
+    "due_soon": RUNNING_STATUSES,
+    "overdue": RUNNING_STATUSES,
+    "supervised": OPEN_STATUSES,
+}
+
+
+def deadline_first_ids(qs: QuerySet[Issue], statuses: Iterable[str], n: int) -> list[int]:
+    """The ids of the first `n` issues of a worklist tab in its order (by deadline, none last; then
+    registered_at, id), read per status along the worklist index and merged here. In one query
+    over two or more statuses both databases sort every row of the department in those statuses
+    (twenty thousand at a million issues) to hand back 25."""
+    base = qs.select_related(None).prefetch_related(None).order_by()
+    keys: list[tuple[date | None, datetime, int]] = []
+    for status in sorted(statuses):
+        dated = base.filter(status=status, due_date__isnull=False).order_by("due_date", "registered_at", "id")
+        keys += dated.values_list("due_date", "registered_at", "pk")[:n]
+    undated = base.filter(due_date__isnull=True).order_by("registered_at", "id")
+    keys += undated.values_list("due_date", "registered_at", "pk")[:n]
+    keys.sort(key=lambda k: (k[0] is None, k[0] or date.max, k[1], k[2]))
+    return [pk for _due, _at, pk in keys[:n]]
 
 
 def issue_worklists(

@@ -3,9 +3,14 @@ registration: the keys must stay the issue's while the part waits, or the list w
 
 from __future__ import annotations
 
+import re
+
+from django.urls import reverse
+
 from sanfuwu.issues.models import Assignment, AssignmentState, Issue, Status
 from sanfuwu.issues.selectors import issue_worklists
 from sanfuwu.people.models import Role
+from tests.conftest import client_for
 from tests.issues.conftest import Cast, issue_in, new_issue, payload_for
 
 
@@ -55,3 +60,32 @@ def test_a_redispatch_carries_the_new_deadline(cast: Cast) -> None:
     issue = cast.act(issue, "dispatch", Role.DISPATCHER, **payload)
     _pending_parts_agree_with_their_issues()
     assert [i.pk for i in issue_worklists(cast.world.jianshe)["pending"]] == [issue.pk]
+
+
+def test_the_first_page_chosen_per_status_is_the_tabs_own_order(cast: Cast) -> None:
+    """办理中 holds two statuses; its first page, merged from one read per status and one of the
+    undated plans, is the tab's query order: by deadline, plans without one last, then age."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sanfuwu.issues.selectors import WORKLIST_STATUSES, deadline_first_ids
+
+    doing = [issue_in(Status.IN_PROGRESS, cast) for _ in range(4)] + [
+        issue_in(Status.LONG_TERM, cast) for _ in range(3)
+    ]
+    today = timezone.localdate()
+    # Interleaved deadlines across the two statuses, two plans without one, a tie broken by age.
+    for issue, days in zip(doing, [9, 2, 5, 5, 7, None, None], strict=True):
+        Issue.objects.filter(pk=issue.pk).update(
+            due_date=None if days is None else today + timedelta(days=days)
+        )
+    tab = issue_worklists(cast.world.jianshe)["doing"]
+    expected = list(tab.values_list("pk", flat=True))
+    assert len(expected) == 7
+    for n in (3, 5, 7, 25):
+        assert deadline_first_ids(tab, WORKLIST_STATUSES["doing"], n) == expected[:n]
+    page = (
+        client_for(cast.people[Role.HANDLER]).get(reverse("issues:work"), {"tab": "doing"}).content.decode()
+    )
+    assert [int(pk) for pk in re.findall(r'data-issue="(\d+)"', page)] == expected
