@@ -174,8 +174,47 @@ def build(ctx: DemoContext) -> None:
         category = rng.choices(categories, weights=category_weights)[0]
         sims.append(_play(rng, calendar, cast, now, registered, category, grids, firms_by_grid, departments,
                           checklist_by_category[category.pk]))  # fmt: skip
+    sims += _just_in(ctx.rng("issues-just-in"), calendar, cast, now, categories, grids, checklist_by_category)
     _write(sims)
     ctx.say(f"  问题：{len(sims)} 件，办理记录 {sum(len(s.h.events) for s in sims)} 条")
+
+
+def _just_in(
+    rng: random.Random, cal: Calendar, cast: Cast, now: datetime, categories: list[Category], grids: list[Region],
+    checklists: dict[int, list[ChecklistTemplateItem]],
+) -> list[Sim]:  # fmt: skip
+    """What the hotline and the online channel, open day and night, took in since midnight and
+    nobody has touched yet: six waiting for dispatch, four solved on the call and still to answer.
+    Whatever the hour the demo is built, today's queue and after-care have something to show (at
+    one in the morning the working day's own registrations are all still to come)."""
+    midnight = datetime.combine(timezone.localdate(now), time(0, 0), ZoneInfo(settings.TIME_ZONE))
+    since = max((now - midnight).total_seconds(), 2.0)
+    sims = []
+    for n, tier in enumerate([Tier.DEADLINE] * 6 + [Tier.DONE] * 4):
+        category = rng.choice(categories)
+        grid = rng.choice(grids)
+        values = {"企业": "辖区企业", "社区": grid.parent.name if grid.parent else grid.name,
+                  "道路": rng.choice(ROADS), "数量": str(rng.randint(2, 60))}  # fmt: skip
+        title, description = rng.choice(ISSUE_TEXTS[category.code])
+        registered = (now - timedelta(seconds=since * rng.uniform(0.1, 0.9))).replace(microsecond=0)
+        issue = Issue(
+            title=fill(title, values)[:120], description=fill(description, values),
+            source=Source.HOTLINE if n % 2 else Source.PORTAL, category=category, region=grid, tier=tier,
+            raiser_name=person_name(rng), raiser_phone=mobile(rng), registered_at=registered,
+            registered_by=cast.dispatcher, status=NEW,
+        )  # fmt: skip
+        sim = Sim(issue, now, cal, cast.actors)
+        if tier == Tier.DONE:
+            resolution = fill(rng.choice(RESOLUTIONS[category.code]), values)
+            sim.act(registered, Action.REGISTER, cast.dispatcher, tier=tier, resolution=resolution,
+                    checklist=checklists[category.pk])  # fmt: skip
+            _check_all(sim, rng, cal, cast.dispatcher, registered)
+        else:
+            sim.act(
+                registered, Action.REGISTER, cast.dispatcher, tier=tier, checklist=checklists[category.pk]
+            )
+        sims.append(sim)
+    return sims
 
 
 @dataclass
