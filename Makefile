@@ -76,6 +76,8 @@ bench: $(VENV)/.installed
 
 # The pages people open daily, over HTTP with wrk, beside the framework's floor (see bench/http.py):
 #   make bench-http SANFUWU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/sanfuwu_http BENCH_ISSUES=1000000
+# with two server processes and the peer (django-helpdesk) in the same run:
+#   make bench-http BENCH_ISSUES=1000000 BENCH_HTTP_WORKERS=2 BENCH_HTTP_PEER=1
 bench-http: $(VENV)/.installed
 	@command -v wrk >/dev/null || $(SUDO) apt-get install -y -qq wrk
 	$(BIN)/python -m bench.http
