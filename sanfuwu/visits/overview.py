@@ -56,7 +56,11 @@ def coverage_query(person: Person, params: QueryDict) -> dict[str, Any]:
 
 def coverage_data(person: Person, params: QueryDict) -> dict[str, Any]:
     """The coverage of the reader's pairings for the period and region asked."""
-    query = coverage_query(person, params)
+    return coverage_of(coverage_query(person, params))
+
+
+def coverage_of(query: dict[str, Any]) -> dict[str, Any]:
+    """A `coverage_query` answered: each pairing's coverage, and their roll-up to its level."""
     results = coverage(query["pairings"], start=query["start"], end=query["end"], today=query["today"])
     key = LEVELS[query["level"]][0] or street_finder()
     return {**query, "results": results, "rollups": roll_up(results, key)}

@@ -26,7 +26,7 @@ from sanfuwu.people.roles import OVERSEERS, PAIRING_ASSIGNERS, VISIT_RECORDERS
 from sanfuwu.portal.access import person_of, roles_required
 from sanfuwu.visits.campaigns import GroupProgress, campaign_get_for, campaign_progress, campaigns_visible_to
 from sanfuwu.visits.forms import GridAssignForm, ProblemFormSet, VisitRecordForm, targets_for_visit
-from sanfuwu.visits.overview import LEVELS, coverage_data, coverage_query, seed_figures
+from sanfuwu.visits.overview import LEVELS, coverage_of, coverage_query, seed_figures
 from sanfuwu.visits.selectors import pairing_rows_for, visit_get_for, visit_rows_for
 from sanfuwu.visits.services import pairings_assign_grid, visit_record
 
@@ -159,8 +159,9 @@ def visit_report(request: HttpRequest, pk: int) -> FileResponse:
 # Excel export, and a page of ten thousand rows would take seconds to write and to scroll.
 LISTED = 50
 # Counting a territory's pairings against a year of visits takes about a second and a half at ten
-# thousand pairings, and its visits' problems more: above LIVE_PAIRINGS the figures are kept for KEPT_SECONDS per reader and
-# question, and the page says when they were counted and offers to count again.
+# thousand pairings, and its visits' problems more: above LIVE_PAIRINGS the figures are kept for
+# KEPT_SECONDS per reader and question, and the page says when they were counted and offers to
+# count again.
 LIVE_PAIRINGS = 1000
 KEPT_SECONDS = 300
 
@@ -175,7 +176,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     key = f"coverage:{person.pk}:{query['span']}:{query['start']}:{query['end']}:{region}:{query['level']}:{query['today']}"
     summary = None if request.GET.get("fresh") else cache.get(key)
     if summary is None:
-        summary = _coverage_summary(coverage_data(person, request.GET))
+        summary = _coverage_summary(coverage_of(query))
         summary["figures"] = seed_figures(person, query["start"], query["end"], query["region"])
         if summary["pairings"] > LIVE_PAIRINGS:
             summary["kept_at"] = timezone.now()
