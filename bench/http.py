@@ -37,6 +37,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -51,6 +52,7 @@ from bench import (
     visits_data,
 )
 from bench.common import bulk_insert
+from bench.profile import met, profile, target_of
 from sanfuwu.core.floor import floor_table_create
 from sanfuwu.issues.models import Issue, Rating, Status, Tier
 from sanfuwu.issues.tasks import issues_flag_overdue
@@ -76,6 +78,7 @@ PEER_SCENARIOS = "p2_web_page p2_web_data floor p1_create_session"
 # and the rows of its staff ticket list (its worklist: one queue's open tickets by due date, 25 rows).
 PEER_OF = {"floor_insert": "floor", "intake_issue": "p1_create_session"}
 PEER_LIST = "p2_web_data"
+PROFILE = os.environ.get("BENCH_HTTP_PROFILE", "1") not in ("", "0")
 
 
 @dataclass
@@ -350,13 +353,28 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    profiles = profile_misses(chosen) if PROFILE else {}
     peer: dict[str, dict[str, object]] = {}
     if PEER:
         try:
             peer = run_peer(total)
         except (subprocess.CalledProcessError, OSError, SystemExit) as error:
             print(f"the peer's run failed, reported without it: {error}", flush=True)
-    report(chosen, total, built_in, rss, peer)
+    report(chosen, total, built_in, rss, peer, profiles)
+
+
+def profile_misses(chosen: list[Scenario]) -> dict[str, dict[str, object]]:
+    """Each page that missed its target, profiled in process once the server has stopped."""
+    floor = {s.name: s.result for s in chosen}.get("floor_insert", {})
+    found = {}
+    for s in chosen:
+        row = dict(s.result)
+        if s.name == "intake_issue" and row.get("rps") and floor.get("rps"):
+            row["rps_to_floor"] = float(row["rps"]) / float(floor["rps"])  # type: ignore[arg-type]
+        if met(s.name, row) is False:
+            found[s.name] = profile(s.who, s.method, s.path, s.body).as_json()
+            print(f"profiled {s.name}: {found[s.name]['ms']} ms in process", flush=True)
+    return found
 
 
 def run_peer(total: int) -> dict[str, dict[str, object]]:
@@ -383,6 +401,47 @@ def _line(r: dict[str, object]) -> str:
     )  # type: ignore[str-format]
 
 
+def _target_text(name: str) -> str:
+    target = target_of(name)
+    if target is None:
+        return "–"
+    kind, bound = target
+    return f"≥ {bound} × floor" if kind == "ratio" else f"p95 ≤ {bound:.0f} ms"
+
+
+def _met_text(value: object) -> str:
+    return "–" if value is None else ("yes" if value else "**no**")
+
+
+def _miss_text(row: dict[str, object]) -> str:
+    """A miss named with its profile: the request's own time split into SQL and Python by part of
+    the stack, the slowest query and its plan, and how much the load added on top."""
+    p: dict[str, Any] = row["profile"]  # type: ignore[assignment]
+    sql_share = p["sql_ms"] / p["ms"] if p["ms"] else 0.0
+    parts = ", ".join(f"{name} {share:.0%}" for name, share in list(p["parts"].items())[:5])
+    top = "; ".join(f"`{name}` {ms} ms" for name, ms in p["top"][:5])
+    observed = (
+        f"{row['rps_to_floor']} × the insert floor"
+        if row["scenario"] == "intake_issue"
+        else f"p95 {row.get('p95_ms')} ms"
+    )
+    load = float(row["p95_ms"]) / p["ms"] if p["ms"] and row.get("p95_ms") else 0.0  # type: ignore[arg-type]
+    text = [
+        f"- **{row['scenario']}** ({row['who']}): {observed} against {row['target']}. One request in process: "
+        f"{p['ms']} ms, {p['queries']} queries taking {p['sql_ms']} ms ({sql_share:.0%}), the slowest "
+        f"{p['slowest_sql_ms']} ms; so {max(p['ms'] - p['sql_ms'], 0):.1f} ms is Python. Under load the p95 is "
+        f"{load:.1f} × that (c={row['conc']} sharing the server's processes and two cores with wrk and the database). "
+        f"Python by part (cProfile, own time): {parts}. Heaviest functions: {top}.",
+    ]
+    if p.get("slowest_sql"):
+        text.append(
+            f"  <details><summary>slowest query and its plan</summary>\n\n  ```sql\n  {p['slowest_sql'][:1200]}\n  ```\n"
+            f"  ```\n" + "\n".join(f"  {line}" for line in str(p.get("plan") or "(a write: not explained)").splitlines()[:40])
+            + "\n  ```\n  </details>"
+        )  # fmt: skip
+    return "\n".join(text)
+
+
 def _peer_of(name: str) -> str | None:
     if name in PEER_OF:
         return PEER_OF[name]
@@ -390,7 +449,12 @@ def _peer_of(name: str) -> str | None:
 
 
 def report(
-    chosen: list[Scenario], total: int, built_in: float, rss: list[float], peer: dict[str, dict[str, object]]
+    chosen: list[Scenario],
+    total: int,
+    built_in: float,
+    rss: list[float],
+    peer: dict[str, dict[str, object]],
+    profiles: dict[str, dict[str, object]],
 ) -> None:
     floors = {s.name: s.result for s in chosen if s.name.startswith("floor")}
     vendor = connection.vendor
@@ -404,6 +468,10 @@ def report(
                      "floor": s.floor, "rps_to_floor": round(ratio, 3) if ratio else None,
                      "peer": _peer_of(s.name) if theirs else None,
                      "rps_to_peer": round(to_peer, 2) if to_peer else None})  # fmt: skip
+        rows[-1]["target"] = _target_text(s.name)
+        rows[-1]["met"] = met(s.name, rows[-1])
+        if s.name in profiles:
+            rows[-1]["profile"] = profiles[s.name]
     meta = {
         "database": vendor, "issues": total, "build_s": round(built_in, 1), "seconds": SECONDS, "workers": WORKERS,
         "server": "gunicorn" if WORKERS > 1 else "waitress", "cores": os.cpu_count(), "python": platform.python_version(),
@@ -418,8 +486,8 @@ def report(
         f"\n## {meta['at']} — {vendor}, {total:,} issues, {meta['server']} × {WORKERS}\n",
         f"Data built (or found) in {meta['build_s']} s; {SECONDS} s per scenario after a 2 s warm-up; "
         f"wrk on the same {meta['cores']}-core machine; server RSS {meta['rss_mb']} MB.\n",
-        "| page | who | c | req/s | p50 ms | p95 ms | p99 ms | errors | alone ms | req/s ÷ floor | req/s ÷ peer |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | who | c | req/s | p50 ms | p95 ms | p99 ms | errors | alone ms | req/s ÷ floor | req/s ÷ peer | target | met |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for row in rows:
         errors = sum(int(row.get(k, 0) or 0) for k in ("err_status", "err_timeout", "err_connect"))  # type: ignore[call-overload]
@@ -428,13 +496,20 @@ def report(
             f"| {row['scenario']} | {row['who']} | {row['conc']} | {row.get('rps', '–')} | {row.get('p50_ms', '–')} | "
             f"{row.get('p95_ms', '–')} | {row.get('p99_ms', '–')} | {errors} | {row.get('alone_ms', '–')} | "
             f"{row['rps_to_floor'] if row['rps_to_floor'] is not None else '–'} | "
-            f"{to_peer} |"
+            f"{to_peer} | {row['target']} | {_met_text(row['met'])} |"
         )
     for name, theirs in peer.items():
         lines.append(
             f"| peer: {name} | helpdesk | – | {theirs.get('rps')} | {theirs.get('p50_ms')} | {theirs.get('p95_ms')} | "
-            f"{theirs.get('p99_ms')} | – | {theirs.get('probe_ms')} | – | 1.0 |"
+            f"{theirs.get('p99_ms')} | – | {theirs.get('probe_ms')} | – | 1.0 | – | – |"
         )
+    missed = [row for row in rows if row["met"] is False]
+    lines.append(
+        f"\nTargets met: {sum(1 for row in rows if row['met'])} of {sum(1 for row in rows if row['met'] is not None)}."
+    )
+    if missed and profiles:
+        lines.append("\n### Where the misses' time goes (one request in process, after the run)\n")
+        lines.extend(_miss_text(row) for row in missed if "profile" in row)
     lines.append("\n<details><summary>JSON</summary>\n\n```json")
     lines.append(json.dumps({"meta": meta, "rows": rows}, ensure_ascii=False, indent=1))
     lines.append("```\n</details>\n")

@@ -3,10 +3,11 @@ list), and fifty template includes cost more than the list's queries."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -39,38 +40,41 @@ def issue_badges(issue: Issue) -> SafeString:
 
 
 # The triage queue writes two department pickers per row, twenty-five rows a page: as template
-# loops they were most of the page's time.
+# loops they were most of the page's time, and as format_html per option still a tenth of it. The
+# names are escaped once per department list; a row only marks which option is chosen.
+
+
+@functools.lru_cache(maxsize=64)
+def _escaped_names(names: tuple[tuple[int, str], ...]) -> dict[int, str]:
+    return {pk: conditional_escape(name) for pk, name in names}
+
+
+def _names_of(options: list[tuple[int, str, bool, bool]]) -> dict[int, str]:
+    return _escaped_names(tuple((pk, name) for pk, name, _on, _returned in options))
 
 
 @register.simple_tag
 def triage_lead_options(form: Any) -> SafeString:
-    back = _("（已退回过）")
+    options = form.lead_options()
+    names = _names_of(options)
+    back = conditional_escape(_("（已退回过）"))
     return mark_safe(
         "".join(
-            format_html(
-                '<option value="{}"{}>{}{}</option>',
-                pk,
-                " selected" if on else "",
-                name,
-                back if returned else "",
-            )
-            for pk, name, on, returned in form.lead_options()
+            f'<option value="{pk}"{" selected" if on else ""}>{names[pk]}{back if returned else ""}</option>'
+            for pk, _name, on, returned in options
         )
     )
 
 
 @register.simple_tag
 def triage_co_options(form: Any) -> SafeString:
+    options = form.co_options()
+    names = _names_of(options)
     return mark_safe(
         "".join(
-            format_html(
-                '<label class="dropdown-item form-check m-0"><input type="checkbox" class="form-check-input" '
-                'name="co_departments" value="{}" data-name="{}"{}><span class="form-check-label">{}</span></label>',
-                pk,
-                name,
-                " checked" if on else "",
-                name,
-            )
-            for pk, name, on, _returned in form.co_options()
+            '<label class="dropdown-item form-check m-0"><input type="checkbox" class="form-check-input" '
+            f'name="co_departments" value="{pk}" data-name="{names[pk]}"{" checked" if on else ""}>'
+            f'<span class="form-check-label">{names[pk]}</span></label>'
+            for pk, _name, on, _returned in options
         )
     )
