@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "sanfuwu.scoring",
     "sanfuwu.imports",
     "sanfuwu.reports",
+    "sanfuwu.notify",
     # Interface apps: they own no models.
     "sanfuwu.portal",
 ]
@@ -165,6 +166,8 @@ STATIC_URL = "static/"
 # Background jobs: empty runs them in the web process (a queue file in var/); a Redis URL
 # (redis://127.0.0.1:6379/0) queues them in Redis for `sanfuwu worker` processes.
 SANFUWU_REDIS_URL = env_str("SANFUWU_REDIS_URL", "")
+# Where people open the product: the links in messages pushed to work groups start with it.
+SANFUWU_SITE_URL = env_str("SANFUWU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 STATIC_ROOT = VAR_DIR / "static"
 # Plain file names everywhere except `sanfuwu serve --workers N`, which collects the static files

@@ -26,6 +26,7 @@ from sanfuwu.imports.kinds import KINDS, Kind
 from sanfuwu.imports.marked import error_workbook
 from sanfuwu.imports.models import ImportRun, RunState, StoredFile
 from sanfuwu.imports.workbook import FileRefused
+from sanfuwu.notify.other_news import import_finished_news
 from sanfuwu.people.models import Person
 
 log = logging.getLogger("sanfuwu.imports")
@@ -175,6 +176,27 @@ def _finish(run: ImportRun, *, state: str, message: str = "") -> None:
     if upload and state != RunState.CHECKED:
         StoredFile.objects.filter(pk=upload).delete()
     queue.get(_progress_key(run.pk))  # reading without peeking removes it
+    if run.created_by_id:
+        import_finished_news(
+            author=run.created_by, run_id=run.pk, filename=run.filename, state_label=str(RunState(state).label),
+            summary=_summary(run, state),
+        )  # fmt: skip
+
+
+def _summary(run: ImportRun, state: str) -> str:
+    if state == RunState.CHECKED:
+        return _("检查通过 %(n)s 行，请确认后导入。") % {"n": run.rows}
+    if state == RunState.DONE:
+        return _("新增 %(c)s 条，更新 %(u)s 条，跳过 %(s)s 条。") % {
+            "c": run.created,
+            "u": run.updated,
+            "s": run.skipped,
+        }
+    if state == RunState.REFUSED and run.error_count:
+        return _("发现 %(n)s 处错误，没有写入任何数据，请下载检查结果修改后重新导入。") % {
+            "n": run.error_count
+        }
+    return run.message
 
 
 KEEP_CHECKED = timedelta(days=7)

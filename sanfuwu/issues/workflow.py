@@ -30,6 +30,7 @@ from sanfuwu.issues.history import (
 from sanfuwu.issues.models import Action, Issue, IssueEvent, Status
 from sanfuwu.issues.rules import RULES, SYSTEM, Actor, Refusal, subject_missing
 from sanfuwu.issues.steps import BLOCKERS
+from sanfuwu.notify.issue_news import issue_news, issues_supervised_news
 from sanfuwu.people.models import Person
 
 __all__ = [
@@ -132,6 +133,8 @@ def issues_act_as_system(
         changed = [h.issue.pk for h in stepped]
         Issue.objects.filter(pk__in=changed).update(version=F("version") + 1, **(fields or {}))
         IssueEvent.objects.bulk_create([event_model(h.issue.pk, e) for h in stepped for e in h.events])
+        if action == Action.SUPERVISE:
+            issues_supervised_news(changed)
         transaction.on_commit(lambda: log.info("%s issues %s by system", len(changed), action))
     return changed
 
@@ -155,6 +158,7 @@ def _act(issue_id: int, action: str, actor: Actor, version: int, payload: dict[s
         change = h.apply(action, actor, at, payload)
         _compare_and_set(h, version, change.fields)
         history_save_step(h)
+        issue_news(issue=h.issue, action=action, actor=actor.person, before=from_status, payload=payload)
         number, who = h.issue.number, actor.person.username if actor.person else "system"
         transaction.on_commit(
             lambda: log.info("%s %s %s → %s by %s", number, action, from_status, change.to_status, who)

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from sanfuwu.imports.kinds import kinds_for
+from sanfuwu.notify.selectors import unread_badge
 from sanfuwu.people.roles import VISIT_RECORDERS
 from sanfuwu.portal.nav import nav_for
 
@@ -19,7 +20,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # any other page marks its app's first entry ("issues", "visits").
     two = "/".join(parts[:2])
     section = two if two in {entry.section for entry in entries} else parts[0]
+    bell, bell_capped = unread_badge(user)
     return {
+        "bell": bell,
+        "bell_capped": bell_capped,
         "nav_entries": entries,
         "nav_section": section,
         "may_record_visits": user.is_superuser or user.has_role(*VISIT_RECORDERS),

@@ -7,6 +7,7 @@ from sanfuwu.portal.views import (
     exports,
     home,
     imports,
+    inbox,
     issues,
     notices,
     people,
@@ -96,6 +97,14 @@ people_patterns = [
     path("export.xlsx", exports.people_export, name="export"),
 ]
 
+inbox_patterns = [
+    path("", inbox.inbox, name="list"),
+    path("<int:pk>/open/", inbox.inbox_open, name="open"),
+    path("read/", inbox.inbox_read, name="read"),
+    path("bell/", inbox.inbox_bell, name="bell"),
+    path("settings/", inbox.inbox_settings, name="settings"),
+]
+
 urlpatterns = [
     path("", home.home, name="home"),
     path(
@@ -110,4 +119,5 @@ urlpatterns = [
     path("visits/", include((visit_patterns, "visits"))),
     path("race/", include((race_patterns, "race"))),
     path("imports/", include((import_patterns, "imports"))),
+    path("inbox/", include((inbox_patterns, "inbox"))),
 ]

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from sanfuwu.core.admin_scope import ScopedAdmin
+from sanfuwu.notify.other_news import review_opened_news
 from sanfuwu.orgs.models import RegionKind
 from sanfuwu.people.models import Person
 from sanfuwu.people.scope import scope_of
@@ -216,3 +217,17 @@ class ReviewMeetingAdmin(admin.ModelAdmin):
         if obj is not None and obj.closed:
             return False
         return super().has_change_permission(request, obj)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # Evaluators newly called to the meeting are told; those already on it were told before.
+        before = set(form.instance.evaluators.values_list("pk", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        meeting = form.instance
+        called = [p for p in meeting.evaluators.all() if p.pk not in before]
+        if called and not meeting.closed:
+            review_opened_news(
+                evaluators=called,
+                meeting_id=meeting.pk,
+                name=meeting.name,
+                held_on=f"{meeting.held_on:%Y-%m-%d}",
+            )

@@ -48,8 +48,10 @@ def test_it_flags_many_late_issues_in_a_few_statements_and_each_replays(
     Issue.objects.filter(pk__in=[i.pk for i in late]).update(due_date=date(2025, 3, 3))
     tasks.BATCH = 5  # three batches
     try:
-        # Per batch: the ids, the locked rows, one UPDATE, one INSERT of events; plus the empty read.
-        with django_assert_max_num_queries(3 * 4 + 1 + 6):
+        # Per batch: the ids, the locked rows, one UPDATE, one INSERT of events, and telling the
+        # people (the issues, their handlers, their departments' staff, the choices, the robots,
+        # one INSERT of notices); plus the empty read.
+        with django_assert_max_num_queries(3 * (4 + 6) + 1 + 6):
             assert issues_flag_overdue(today=date(2025, 3, 4)) == 12
     finally:
         tasks.BATCH = 1000
