@@ -3,6 +3,8 @@ profile that times the page's queries, explains the slowest and splits the Pytho
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bench.profile import _python_parts, met, profile, target_of
@@ -57,3 +59,16 @@ def test_it_profiles_a_page_with_its_queries_and_the_slowest_ones_plan(leader: P
     assert (
         str(summary["slowest_sql"]).lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE", "SAVEPOINT"))
     )
+
+
+def test_it_writes_the_runs_figures_as_json_one_row_a_line() -> None:
+    from bench.http import json_compact
+
+    result = {
+        "meta": {"db": "postgresql", "issues": 1_003_000},
+        "rows": [{"name": "下沙", "p95_ms": 1.5}, {"n": 2}],
+    }
+    text = json_compact(result)
+    assert json.loads(text) == result
+    assert len(text.splitlines()) == 3 + 2, "the meta, the rows' opening and closing, one line per row"
+    assert "下沙" in text

@@ -39,3 +39,9 @@ def reminders_due() -> int:
     from sanfuwu.notify.reminders import reminders_due as send
 
     return send()
+
+
+@queue.periodic_task(crontab(hour="3", minute="23"))
+@queue.lock_task("notify-forget")
+def notices_forget() -> int:
+    return outbox.notices_forget()

@@ -132,3 +132,30 @@ def delivery_retry(*, delivery_ids: list[int], now: datetime | None = None) -> l
     robots = sorted(set(qs.values_list("receiver_id", flat=True)))
     qs.update(state=DeliveryState.PENDING, next_at=now, claim="")
     return robots
+
+
+KEEP_READ = timedelta(days=180)
+KEEP_UNREAD = timedelta(days=365)
+KEEP_PUSHES = timedelta(days=90)
+
+
+def notices_forget(*, now: datetime | None = None) -> int:
+    """A notice is word of something recorded elsewhere (the issue's own events stay forever): read
+    ones go after half a year, unread ones after a year, the robots' record after three months.
+    The morning reminders alone write one row per late issue a day, so nothing else bounds them."""
+    from sanfuwu.notify.models import Notice
+
+    now = now or timezone.now()
+    gone = 0
+    for qs in (
+        Notice.objects.filter(read_at__isnull=False, created_at__lt=now - KEEP_READ),
+        Notice.objects.filter(read_at__isnull=True, created_at__lt=now - KEEP_UNREAD),
+        Attempt.objects.filter(at__lt=now - KEEP_PUSHES),
+        Delivery.objects.filter(created_at__lt=now - KEEP_PUSHES).exclude(state=DeliveryState.SENDING),
+    ):
+        while True:
+            ids = list(qs.values_list("pk", flat=True)[:5000])
+            if not ids:
+                break
+            gone += qs.model.objects.filter(pk__in=ids).delete()[0]
+    return gone

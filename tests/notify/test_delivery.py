@@ -253,3 +253,25 @@ def test_an_issue_status_untouched_by_delivery(cast: Cast) -> None:
     from sanfuwu.issues.models import Issue
 
     assert Issue.objects.get().status == Status.ASSIGNED
+
+
+def test_it_forgets_old_notices_and_pushes_but_not_recent_ones(cast: Cast) -> None:
+    from sanfuwu.notify.models import Notice
+
+    handler = cast.people[Role.HANDLER]
+    receiver = robot_for(cast, "http://127.0.0.1:9/")
+    now = timezone.now()
+    old, recent = now - timedelta(days=400), now - timedelta(days=10)
+    Notice.objects.bulk_create([
+        Notice(recipient=handler, kind=Kind.OVERDUE, text="旧已读", created_at=now - timedelta(days=200), read_at=now),
+        Notice(recipient=handler, kind=Kind.OVERDUE, text="旧未读", created_at=old),
+        Notice(recipient=handler, kind=Kind.OVERDUE, text="一年内未读", created_at=now - timedelta(days=200)),
+        Notice(recipient=handler, kind=Kind.OVERDUE, text="近期已读", created_at=recent, read_at=now),
+    ])  # fmt: skip
+    Delivery.objects.create(receiver=receiver, kind=Kind.DIGEST, text="旧推送", created_at=old)
+    Delivery.objects.create(receiver=receiver, kind=Kind.DIGEST, text="新推送", created_at=recent)
+    Attempt.objects.create(receiver=receiver, at=old)
+    assert outbox.notices_forget(now=now) >= 4
+    assert sorted(Notice.objects.values_list("text", flat=True)) == sorted(["一年内未读", "近期已读"])
+    assert list(Delivery.objects.values_list("text", flat=True)) == ["新推送"]
+    assert not Attempt.objects.exists()
