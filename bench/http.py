@@ -413,6 +413,15 @@ def _met_text(value: object) -> str:
     return "–" if value is None else ("yes" if value else "**no**")
 
 
+def json_compact(result: dict[str, Any]) -> str:
+    """The run's figures, one row per line: readable in a diff, short in the document."""
+    parts = [f'{{"meta": {json.dumps(result["meta"], ensure_ascii=False)},', ' "rows": [']
+    rows = [json.dumps(row, ensure_ascii=False) for row in result["rows"]]
+    parts.append(",\n".join(f"  {row}" for row in rows))
+    parts.append("]}")
+    return "\n".join(parts)
+
+
 def _miss_text(row: dict[str, object]) -> str:
     """A miss named with its profile: the request's own time split into SQL and Python by part of
     the stack, the slowest query and its plan, and how much the load added on top."""
@@ -511,7 +520,7 @@ def report(
         lines.append("\n### Where the misses' time goes (one request in process, after the run)\n")
         lines.extend(_miss_text(row) for row in missed if "profile" in row)
     lines.append("\n<details><summary>JSON</summary>\n\n```json")
-    lines.append(json.dumps({"meta": meta, "rows": rows}, ensure_ascii=False, indent=1))
+    lines.append(json_compact({"meta": meta, "rows": rows}))
     lines.append("```\n</details>\n")
     path = Path(OUT)
     path.parent.mkdir(parents=True, exist_ok=True)
