@@ -392,13 +392,13 @@ def run_peer(total: int) -> dict[str, dict[str, object]]:
     return {row["scenario"]: row for row in (json.loads(line) for line in lines if line.strip())}
 
 
-def _line(r: dict[str, object]) -> str:
+def _line(r: dict[str, Any]) -> str:
     if not r.get("requests"):
         return "no result"
     return (
         f"{r['rps']:>8.1f} req/s  p50 {r['p50_ms']:>7.1f}  p95 {r['p95_ms']:>7.1f}  p99 {r['p99_ms']:>7.1f} ms  "
         f"errors {int(r['err_status']) + int(r['err_timeout']) + int(r['err_connect'])}  alone {r['alone_ms']} ms"
-    )  # type: ignore[str-format]
+    )
 
 
 def _target_text(name: str) -> str:
@@ -467,7 +467,7 @@ def report(
 ) -> None:
     floors = {s.name: s.result for s in chosen if s.name.startswith("floor")}
     vendor = connection.vendor
-    rows = []
+    rows: list[dict[str, Any]] = []
     for s in chosen:
         r, f = s.result, floors.get(s.floor, {})
         ratio = (float(r["rps"]) / float(f["rps"])) if r.get("rps") and f.get("rps") else None  # type: ignore[arg-type]
@@ -499,13 +499,13 @@ def report(
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for row in rows:
-        errors = sum(int(row.get(k, 0) or 0) for k in ("err_status", "err_timeout", "err_connect"))  # type: ignore[call-overload]
-        to_peer = f"{row['rps_to_peer']} ({row['peer']})" if row["rps_to_peer"] else "–"
+        errors = sum(int(row.get(k, 0) or 0) for k in ("err_status", "err_timeout", "err_connect"))
+        peer_text = f"{row['rps_to_peer']} ({row['peer']})" if row["rps_to_peer"] else "–"
         lines.append(
             f"| {row['scenario']} | {row['who']} | {row['conc']} | {row.get('rps', '–')} | {row.get('p50_ms', '–')} | "
             f"{row.get('p95_ms', '–')} | {row.get('p99_ms', '–')} | {errors} | {row.get('alone_ms', '–')} | "
             f"{row['rps_to_floor'] if row['rps_to_floor'] is not None else '–'} | "
-            f"{to_peer} | {row['target']} | {_met_text(row['met'])} |"
+            f"{peer_text} | {row['target']} | {_met_text(row['met'])} |"
         )
     for name, theirs in peer.items():
         lines.append(
@@ -532,7 +532,7 @@ def report(
         out.write("\n".join(lines) + "\n")
     print(
         f"\nappended to {path}; p50 of all pages: {statistics.median(float(r.get('p50_ms', 0)) for r in rows):.1f} ms"
-    )  # type: ignore[arg-type]
+    )
 
 
 if __name__ == "__main__":

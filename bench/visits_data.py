@@ -53,12 +53,14 @@ def build() -> None:
     n = 0
     for pairing in pairings:
         who = pairing.person or recorder
+        grid_id = pairing.target.grid_id
+        assert grid_id is not None, "the bench pairs only enterprises placed in a grid"
         for month in range(12):
             if rng.random() > KEPT:
                 continue
             n += 1
             at = now - timedelta(days=month * 30 + rng.uniform(0, 29))
-            visit = Visit(number=f"ZF-B-{n:07d}", visited_at=at, region_id=pairing.target.grid_id,
+            visit = Visit(number=f"ZF-B-{n:07d}", visited_at=at, region_id=grid_id,
                           notes="了解企业生产经营情况，宣讲惠企政策。", recorded_by=who, recorded_at=at)  # fmt: skip
             visits.append(visit)
             links.append((visit, pairing.target, timezone.localdate(at)))
