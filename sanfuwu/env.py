@@ -39,3 +39,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_bounds(name: str, default: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """A latitude/longitude box as "south,west,north,east" in degrees."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        south, west, north, east = (float(part) for part in raw.split(","))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not four numbers: south,west,north,east") from None
+    if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r}: need south < north within ±90 and west < east within ±180"
+        )
+    return south, west, north, east

@@ -9,7 +9,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from sanfuwu.env import env_bool, env_int, env_list, env_str
+from sanfuwu.env import env_bool, env_bounds, env_int, env_list, env_str
 
 # Lets ModelForm[...] and QuerySet[...] be written at run time, as the type checker reads them.
 django_stubs_ext.monkeypatch()
@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "sanfuwu.imports",
     "sanfuwu.reports",
     "sanfuwu.notify",
+    "sanfuwu.raisers",
     # Interface apps: they own no models.
     "sanfuwu.portal",
 ]
@@ -168,6 +169,9 @@ STATIC_URL = "static/"
 SANFUWU_REDIS_URL = env_str("SANFUWU_REDIS_URL", "")
 # Where people open the product: the links in messages pushed to work groups start with it.
 SANFUWU_SITE_URL = env_str("SANFUWU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The district's box (south, west, north, east; WGS-84 degrees): a place given with an issue must
+# lie in it. The default holds the demo district, 杭州经济技术开发区 (下沙、白杨、河庄).
+SANFUWU_DISTRICT_BOUNDS = env_bounds("SANFUWU_DISTRICT_BOUNDS", (30.20, 120.20, 30.45, 120.65))
 
 STATIC_ROOT = VAR_DIR / "static"
 # Plain file names everywhere except `sanfuwu serve --workers N`, which collects the static files

@@ -249,6 +249,18 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
 }  # fmt: skip
 
 
+def _point_errors(data: dict[str, Any]) -> dict[str, str]:
+    """The place's point checked as the service will, said at its own field; on success the
+    cleaned values are the stored ones."""
+    from sanfuwu.issues.places import point_check
+
+    try:
+        data["latitude"], data["longitude"] = point_check(data.get("latitude"), data.get("longitude"))
+    except forms.ValidationError as exc:
+        return {field: "；".join(messages) for field, messages in exc.message_dict.items()}
+    return {}
+
+
 class IssueForm(StyledForm, forms.ModelForm[Issue]):
     """Registration: what a grid worker or dispatcher writes down about a problem."""
 
@@ -264,8 +276,9 @@ class IssueForm(StyledForm, forms.ModelForm[Issue]):
         model = Issue
         # told_on_spot and spot_rating are the form's own: with them issue_register closes an 已经办
         # problem in the same step, so the view passes them on with the model's fields.
-        fields = ["title", "description", "source", "category", "tier", "target", "region",
-                  "raiser_name", "raiser_phone", "resolution", "told_on_spot", "spot_rating"]  # fmt: skip
+        fields = ["title", "description", "source", "category", "tier", "target", "region", "address",
+                  "latitude", "longitude", "raiser_name", "raiser_phone", "resolution", "told_on_spot",
+                  "spot_rating"]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 5}), "resolution": TEXTAREA}
         labels = {"resolution": _("现场办理结果（已经办时填写）")}
 
@@ -280,7 +293,10 @@ class IssueForm(StyledForm, forms.ModelForm[Issue]):
         self.fields["target"].queryset = targets_visible_to(actor).filter(active=True)  # type: ignore[attr-defined]
         self.fields["region"].queryset = scope.regions().filter(active=True)  # type: ignore[attr-defined]
         self.fields["region"].required = False
-        self.fields["region"].help_text = _("选了联系对象可不填，默认为其所在网格")
+        self.fields["region"].help_text = _("选了联系对象或填了地址可不填：默认为其所在网格，或地址所在区域")
+        self.fields["address"].help_text = _("问题发生的地点，例如 下沙街道头格社区 6 号大街 12 号")
+        self.fields["latitude"].help_text = _("可选，WGS-84，例如 30.3086")
+        self.fields["longitude"].help_text = _("可选，WGS-84，例如 120.3760")
         self.fields["tier"].initial = Tier.DEADLINE
         self.fields["source"].initial = "visit"
         self.style_widgets()
@@ -289,10 +305,20 @@ class IssueForm(StyledForm, forms.ModelForm[Issue]):
         data = super().clean() or {}
         target = data.get("target")
         if not data.get("region"):
-            if target is None:
-                self.add_error("region", _("请选择问题所在区域，或选择联系对象。"))
-            else:
+            from sanfuwu.issues.places import region_from_address
+
+            named = region_from_address(data.get("address") or "", list(self.fields["region"].queryset))  # type: ignore[attr-defined]
+            if target is not None:
                 data["region"] = target.grid or target.region
+            elif named is not None:
+                data["region"] = named
+            else:
+                self.add_error(
+                    "region", _("请选择问题所在区域，或选择联系对象，或填写含街道、社区名称的地址。")
+                )
+        point_errors = _point_errors(data)
+        for field, message in point_errors.items():
+            self.add_error(field, message)
         if data.get("tier") == Tier.DONE and len((data.get("resolution") or "").strip()) < 2:
             self.add_error("resolution", _("已经办的问题请填写现场办理结果。"))
         spot_check(self, data, tier_done=data.get("tier") == Tier.DONE)

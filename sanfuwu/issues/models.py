@@ -143,6 +143,11 @@ class Issue(models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="issues"
     )
+    # Where the problem is, when it is a place (a broken road, a blocked drain): in words, and as
+    # a WGS-84 point when a phone gave one (sanfuwu.issues.places checks it lies in the district).
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     category = models.ForeignKey(
         Category, verbose_name=_("事项分类"), on_delete=models.PROTECT, related_name="issues"
     )

@@ -23,6 +23,7 @@ from sanfuwu.issues.models import (
     Action,
     AssignmentState,
     Decision,
+    Source,
     Status,
     Tier,
 )
@@ -37,6 +38,11 @@ if TYPE_CHECKING:
 # The status of an issue not yet registered: registration is the one action that starts there.
 NEW = ""
 
+# Not a staff role: the public channel (网上诉求) acting for a resident or an enterprise that has no
+# login, only a tracking code (查询码). It registers problems and rates the answers to those it
+# raised; no Person's roles hold it, so it opens no page.
+PUBLIC = "public"
+
 
 class Relation(models.TextChoices):
     ANY = "any", gettext_lazy("任何问题")
@@ -45,6 +51,7 @@ class Relation(models.TextChoices):
     LEAD = "lead", gettext_lazy("本部门主办的问题")
     LEAD_UNSIGNED = "lead_unsigned", gettext_lazy("本部门主办、尚未签收、未退回过的问题")
     OWN_ON_SPOT = "own_on_spot", gettext_lazy("本人登记、当场办结、未交办过的问题")
+    RAISED = "raised", gettext_lazy("网上诉求渠道受理的问题")
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,12 @@ class Actor:
         roles = (person.roles | {Role.ADMIN}) if person.is_superuser else person.roles
         covering = absent_ids_covered_by(person)
         return cls(person, frozenset(roles), person.department_id, scope_of(person), covering)
+
+    @classmethod
+    def public(cls, channel: Person) -> Actor:
+        """The public channel, recorded as its own account (`channel`): a resident anywhere in the
+        district may raise a problem, and the edge has already checked the tracking code."""
+        return cls(channel, frozenset({PUBLIC}), None, Scope(everything=True, region=None))
 
     def standing_in(self, *, role: str, department_id: int | None = None) -> Actor:
         """This person recording what a unit did (a ledger's history): the rules are those of
@@ -101,7 +114,9 @@ def _grant(relation: str, *roles: str) -> Grant:
 
 
 RULES: dict[str, Rule] = {
-    Action.REGISTER: Rule(frozenset({NEW}), (Grant(REGISTRARS, Relation.TERRITORY),)),
+    Action.REGISTER: Rule(
+        frozenset({NEW}), (Grant(REGISTRARS, Relation.TERRITORY), _grant(Relation.TERRITORY, PUBLIC))
+    ),
     Action.DISPATCH: Rule(AWAITING_DISPATCH_STATUSES, (_grant(Relation.TERRITORY, Role.DISPATCHER),)),
     Action.ACCEPT: Rule(
         frozenset({Status.ASSIGNED, Status.IN_PROGRESS}),
@@ -132,9 +147,14 @@ RULES: dict[str, Rule] = {
         frozenset({Status.RESOLVED}),
         (_grant(Relation.TERRITORY, Role.DISPATCHER), _grant(Relation.OWN_ON_SPOT, Role.VISITOR)),
     ),
+    # The raiser's own rating through the public channel is the return visit too (回访).
     Action.RATE: Rule(
         frozenset({Status.RESOLVED}),
-        (_grant(Relation.TERRITORY, Role.DISPATCHER), _grant(Relation.OWN_ON_SPOT, Role.VISITOR)),
+        (
+            _grant(Relation.TERRITORY, Role.DISPATCHER),
+            _grant(Relation.OWN_ON_SPOT, Role.VISITOR),
+            _grant(Relation.RAISED, PUBLIC),
+        ),
     ),
     Action.CLOSE: Rule(
         frozenset({Status.RESOLVED}),
@@ -235,6 +255,17 @@ def _own_on_spot(h: History, actor: Actor, action: str) -> str | None:
     return _("只有调度员，或当场办结该问题的登记人，可以%(action)s。") % {"action": Action(action).label}
 
 
+def _raised(h: History, actor: Actor, action: str) -> str | None:
+    issue = h.issue
+    if (
+        actor.person is not None
+        and issue.registered_by_id == actor.person.pk
+        and issue.source == Source.PORTAL
+    ):
+        return None
+    return _("只能评价通过网上诉求反映的本人问题。")
+
+
 RELATIONS: dict[str, Callable[[History, Actor, str], str | None]] = {
     Relation.ANY: lambda h, actor, action: None,
     Relation.TERRITORY: _territory,
@@ -242,6 +273,7 @@ RELATIONS: dict[str, Callable[[History, Actor, str], str | None]] = {
     Relation.LEAD: _lead,
     Relation.LEAD_UNSIGNED: _lead_unsigned,
     Relation.OWN_ON_SPOT: _own_on_spot,
+    Relation.RAISED: _raised,
 }
 
 

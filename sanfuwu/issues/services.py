@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from sanfuwu.core.numbering import number_next
 from sanfuwu.issues.history import History, NotAllowed, history_save_step
 from sanfuwu.issues.models import Action, ChecklistTemplateItem, Issue, IssueCounter, Tier
+from sanfuwu.issues.places import point_check
 from sanfuwu.issues.rules import NEW, Actor
 from sanfuwu.orgs.models import Category, Region
 from sanfuwu.people.models import Person
@@ -48,6 +49,10 @@ def issue_register(
     visit: Visit | None = None,
     told_on_spot: bool = False,
     spot_rating: str = "",
+    address: str = "",
+    latitude: object = None,
+    longitude: object = None,
+    public: bool = False,
 ) -> Issue:
     """Write a problem down: its first event, and its category's checklist to work through.
 
@@ -56,17 +61,20 @@ def issue_register(
     if told_on_spot and tier != Tier.DONE:
         raise ValidationError({"told_on_spot": _("只有已经办（当场办结）的问题可以当场告知后直接销号。")})
     at = registered_at or timezone.now()
+    latitude, longitude = point_check(latitude, longitude)
     issue = Issue(
         title=title.strip(), description=description.strip(), source=source, category=category,
         region=region, target=target, raiser_name=raiser_name.strip(), raiser_phone=raiser_phone.strip(),
         registered_at=at, registered_by=actor, visit=visit, status=NEW, tier=tier,
+        address=address.strip(), latitude=latitude, longitude=longitude,
     )  # fmt: skip
     h = History(issue)
     checklist = list(ChecklistTemplateItem.objects.filter(category=category))
     try:
         h.apply(
             Action.REGISTER,
-            Actor.of(actor),
+            # `public`: `actor` is the public channel's account, raising for a resident.
+            Actor.public(actor) if public else Actor.of(actor),
             at,
             {"tier": tier, "resolution": resolution, "checklist": checklist},
         )

@@ -41,6 +41,7 @@ __all__ = [
     "action_offers",
     "allowed_actions",
     "issue_act",
+    "issue_act_as_public",
     "issue_act_as_system",
     "issues_act_as_system",
 ]
@@ -92,6 +93,12 @@ def issue_act(*, issue: Issue, action: str, actor: Person, version: int, **paylo
 def issue_act_as_system(*, issue: Issue, action: str, version: int, **payload: Any) -> Issue:
     """For periodic work (automatic supervision of late issues): nobody acting, same rules of record."""
     return _act(issue.pk, action, SYSTEM, version, payload)
+
+
+def issue_act_as_public(*, issue: Issue, action: str, channel: Person, version: int, **payload: Any) -> Issue:
+    """The public channel's step for a raiser who showed the issue's tracking code (the edge has
+    checked it): the raiser's own return visit (回访)."""
+    return _act(issue.pk, action, Actor.public(channel), version, payload)
 
 
 def issues_act_as_system(

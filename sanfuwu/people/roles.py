@@ -79,3 +79,7 @@ REVIEW_PARTICIPANTS = MEETING_CHAIRS | {Role.EVALUATOR}
 # level down): those who direct work across it. To a handler, a grid worker, an evaluator or a
 # supervisor a district's enterprise count means nothing for the day's work.
 TERRITORY_FIGURE_READERS = frozenset({Role.ADMIN, Role.LEADER, Role.DISPATCHER})
+
+# Watch the public channel (网上诉求) for floods: the dispatchers its problems reach, and the
+# administrator who would block an address.
+CHANNEL_WATCHERS = frozenset({Role.ADMIN, Role.DISPATCHER})

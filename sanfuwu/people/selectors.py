@@ -10,11 +10,17 @@ from sanfuwu.people.models import Person, Role, StandIn
 from sanfuwu.people.roles import DEPARTMENT_STAFF
 from sanfuwu.people.scope import scope_of
 
+# Accounts the product acts under, not people (the public channel's, 网上诉求): no unit, no role,
+# no password; named in histories, never listed among staff.
+SERVICE_ACCOUNT_PREFIX = "__"
+
 
 def people_visible_to(viewer: Person) -> QuerySet[Person]:
     """People whose unit lies in the viewer's scope (a department counts by the region it serves)."""
     scope = scope_of(viewer)
-    qs = Person.objects.select_related("region", "department")
+    qs = Person.objects.select_related("region", "department").exclude(
+        username__startswith=SERVICE_ACCOUNT_PREFIX
+    )
     if scope.everything:
         return qs
     ids = scope.region_ids()

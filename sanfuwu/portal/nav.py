@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from sanfuwu.issues.aftercare import AFTERCARE_ROLES, aftercare_waiting
 from sanfuwu.people.models import Person, Role
 from sanfuwu.people.roles import (
+    CHANNEL_WATCHERS,
     COORDINATORS,
     DASHBOARD_READERS,
     DEPARTMENT_STAFF,
@@ -69,6 +70,7 @@ NAV = [
     NavEntry(_("联系对象"), "targets:list", "ti-building-factory-2", EVERYONE, "targets"),
     NavEntry(_("Excel 导入"), "imports:page", "ti-file-import", IMPORTERS, "imports"),
     NavEntry(_("人员通讯录"), "people:list", "ti-address-book", COORDINATORS, "people"),
+    NavEntry(_("网上诉求拒绝记录"), "public:refusals", "ti-shield-x", CHANNEL_WATCHERS, "public"),
 ]
 
 

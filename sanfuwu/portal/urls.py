@@ -11,6 +11,7 @@ from sanfuwu.portal.views import (
     issues,
     notices,
     people,
+    public,
     race,
     targets,
     triage,
@@ -97,6 +98,15 @@ people_patterns = [
     path("export.xlsx", exports.people_export, name="export"),
 ]
 
+# 网上诉求: open to anyone, no login; the code in the address is the raiser's key to their issue.
+public_patterns = [
+    path("", public.raise_form, name="raise"),
+    path("track/", public.track, name="track"),
+    path("t/<str:code>/", public.status, name="status"),
+    path("t/<str:code>/rate/", public.rate, name="rate"),
+    path("refusals/", public.refusals, name="refusals"),
+]
+
 inbox_patterns = [
     path("", inbox.inbox, name="list"),
     path("<int:pk>/open/", inbox.inbox_open, name="open"),
@@ -120,4 +130,5 @@ urlpatterns = [
     path("race/", include((race_patterns, "race"))),
     path("imports/", include((import_patterns, "imports"))),
     path("inbox/", include((inbox_patterns, "inbox"))),
+    path("public/", include((public_patterns, "public"))),
 ]

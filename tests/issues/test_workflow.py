@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from sanfuwu.issues.models import Action, ChecklistItem, Issue, IssueEvent, Status
-from sanfuwu.issues.rules import RULES
+from sanfuwu.issues.rules import PUBLIC, RULES
 from sanfuwu.issues.workflow import NotAllowed, issue_act
 from sanfuwu.people.models import Role
 from tests.issues.conftest import Cast, issue_in, payload_for
@@ -42,7 +42,8 @@ ALLOWED: dict[str, tuple[set[str], set[str]]] = {
     Action.COMPLETE_MILESTONE: ({Status.LONG_TERM}, DEPT),
     Action.RESOLVE: ({Status.IN_PROGRESS, Status.LONG_TERM}, DEPT),
     Action.FEEDBACK: ({Status.RESOLVED}, {Role.DISPATCHER, Role.VISITOR}),
-    Action.RATE: ({Status.RESOLVED}, {Role.DISPATCHER, Role.VISITOR}),
+    # The public channel (网上诉求) rates, for the raiser, the answers to what it raised.
+    Action.RATE: ({Status.RESOLVED}, {Role.DISPATCHER, Role.VISITOR, PUBLIC}),
     Action.CLOSE: ({Status.RESOLVED}, {Role.DISPATCHER, Role.VISITOR}),
     Action.VOID: (
         {
@@ -88,7 +89,12 @@ EXPECTED_TARGET: dict[str, str] = {
 
 # Under which relation to the issue each role may act.
 RELATIONS: dict[str, set[tuple[str, str]]] = {
-    Action.REGISTER: {(Role.VISITOR, "territory"), (Role.DISPATCHER, "territory"), (Role.ADMIN, "territory")},
+    Action.REGISTER: {
+        (Role.VISITOR, "territory"),
+        (Role.DISPATCHER, "territory"),
+        (Role.ADMIN, "territory"),
+        (PUBLIC, "territory"),
+    },
     Action.DISPATCH: {(Role.DISPATCHER, "territory")},
     Action.ACCEPT: {(Role.HANDLER, "handed_over"), (Role.HEAD, "handed_over")},
     Action.RETURN: {(Role.HANDLER, "lead_unsigned"), (Role.HEAD, "lead_unsigned")},
@@ -99,7 +105,7 @@ RELATIONS: dict[str, set[tuple[str, str]]] = {
     Action.COMPLETE_MILESTONE: {(Role.HANDLER, "lead"), (Role.HEAD, "lead")},
     Action.RESOLVE: {(Role.HANDLER, "lead"), (Role.HEAD, "lead")},
     Action.FEEDBACK: {(Role.DISPATCHER, "territory"), (Role.VISITOR, "own_on_spot")},
-    Action.RATE: {(Role.DISPATCHER, "territory"), (Role.VISITOR, "own_on_spot")},
+    Action.RATE: {(Role.DISPATCHER, "territory"), (Role.VISITOR, "own_on_spot"), (PUBLIC, "raised")},
     Action.CLOSE: {(Role.DISPATCHER, "territory"), (Role.VISITOR, "own_on_spot")},
     Action.VOID: {(Role.ADMIN, "any")},
     Action.SUPERVISE: {(Role.SUPERVISOR, "territory"), (Role.LEADER, "territory")},

@@ -59,7 +59,8 @@ def test_random_moves_keep_the_issue_and_its_history_consistent(cast: Cast, data
         roles = (
             Role.values
             if data.draw(st.integers(0, 4), label="any role") == 0
-            else sorted(RULES[action].roles)
+            # The public channel is no staff role: its steps are tested on their own (tests/raisers).
+            else sorted(RULES[action].roles & set(Role.values))
         )
         role = data.draw(st.sampled_from(roles), label="role")
         variant = data.draw(st.sampled_from(["valid", "valid", "valid", "valid", "empty"]), label="payload")

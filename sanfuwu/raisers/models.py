@@ -1,0 +1,69 @@
+"""The public channel (网上诉求): problems raised without a login, followed with a tracking code,
+and every submission and look-up it answered or refused, so that a flood is seen and stopped."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sanfuwu.issues.models import Issue
+
+
+class PublicRaise(models.Model):
+    """An issue raised on the public channel. Only the tracking code's hash is kept: whoever holds
+    the code follows the issue and rates its answer, and nobody can read the code back."""
+
+    issue = models.OneToOneField(
+        Issue, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="public_raise"
+    )
+    code_hash = models.CharField(_("查询码摘要"), max_length=64, unique=True)
+    raised_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    device = models.CharField(_("设备标识"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("网上诉求")
+        verbose_name_plural = _("网上诉求")
+
+    def __str__(self) -> str:
+        return str(self.issue_id)
+
+
+class Step(models.TextChoices):
+    RAISE = "raise", _("提交诉求")
+    TRACK = "track", _("查询进度")
+    RATE = "rate", _("评价")
+
+
+class Outcome(models.TextChoices):
+    ACCEPTED = "accepted", _("已受理")
+    TOO_MANY = "too_many", _("过于频繁，已拒绝")
+    FAILED_CHECK = "failed_check", _("未通过人机校验，已拒绝")
+    UNKNOWN_CODE = "unknown_code", _("查询码不存在")
+
+
+class Attempt(models.Model):
+    """One request to the public channel that wrote or was refused; the limits count these."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    step = models.CharField(_("操作"), max_length=8, choices=Step.choices)
+    outcome = models.CharField(_("结果"), max_length=16, choices=Outcome.choices)
+    address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    device = models.CharField(_("设备标识"), max_length=32, blank=True)
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("问题"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("网上诉求访问记录")
+        verbose_name_plural = _("网上诉求访问记录")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["address", "step", "at"], name="attempt_address_step_at"),
+            models.Index(fields=["device", "step", "at"], name="attempt_device_step_at"),
+            models.Index(fields=["outcome", "at"], name="attempt_outcome_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.step} {self.outcome}"
