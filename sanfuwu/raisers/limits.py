@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core import signing
 from django.utils import timezone
@@ -23,6 +23,10 @@ LIMITS = (
 )
 # Wrong codes tried from one address: past this, look-ups are refused for the hour.
 WRONG_CODES_PER_HOUR = 20
+# Forms that failed the human check from one address: past this, its submissions wait an hour.
+FAILED_CHECKS_PER_HOUR = 20
+# The limits look back a day; the staff page a week; a quarter is kept for an inquiry.
+KEEP = timedelta(days=90)
 FASTEST_HUMAN = 3  # seconds from opening the form to sending it
 CHECK_MAX_AGE = 2 * 3600
 SALT = "sanfuwu.raisers.check"
@@ -36,6 +40,12 @@ def too_many(*, step: str, address: str | None, device: str) -> bool:
             step=Step.TRACK, outcome=Outcome.UNKNOWN_CODE, address=address, at__gte=now - timedelta(hours=1)
         )
         return address is not None and wrong.count() >= WRONG_CODES_PER_HOUR
+    if step == Step.RAISE and address is not None:
+        failed = Attempt.objects.filter(
+            step=Step.RAISE, outcome=Outcome.FAILED_CHECK, address=address, at__gte=now - timedelta(hours=1)
+        )
+        if failed.count() >= FAILED_CHECKS_PER_HOUR:
+            return True
     for limited, window, per_address, per_device in LIMITS:
         if limited != step:
             continue
@@ -51,6 +61,15 @@ def attempt_record(
     *, step: str, outcome: str, address: str | None, device: str, issue_id: int | None = None
 ) -> None:
     Attempt.objects.create(step=step, outcome=outcome, address=address, device=device[:32], issue_id=issue_id)
+
+
+def attempts_forget(*, now: datetime | None = None) -> int:
+    """Attempts older than KEEP, deleted in batches so that a flood's rows never lock the table long."""
+    old = Attempt.objects.filter(at__lt=(now or timezone.now()) - KEEP)
+    gone = 0
+    while ids := list(old.values_list("pk", flat=True)[:5000]):
+        gone += Attempt.objects.filter(pk__in=ids).delete()[0]
+    return gone
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from sanfuwu.raisers.models import Attempt, Outcome, PublicRaise
 from sanfuwu.raisers.services import CHANNEL_USERNAME
 from tests.conftest import client_for
 from tests.issues.conftest import Cast
-from tests.raisers.conftest import check_token, raise_data
+from tests.raisers.conftest import check_token, phone, raise_data
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -148,3 +148,29 @@ def test_the_channels_account_is_not_listed_among_staff(cast: Cast, resident: Cl
     leader = cast.people[Role.LEADER]
     page = client_for(leader).get(reverse("people:list")).content.decode()
     assert "i_dispatcher" in page and CHANNEL_USERNAME not in page and ">网上诉求<" not in page
+
+
+def test_an_address_that_keeps_failing_the_check_is_made_to_wait(cast: Cast) -> None:
+    from sanfuwu.raisers.limits import FAILED_CHECKS_PER_HOUR
+
+    bot = Client(REMOTE_ADDR="10.9.9.9")
+    for _ in range(FAILED_CHECKS_PER_HOUR):
+        assert bot.post(reverse("public:raise"), raise_data(cast.category.pk, answer="0")).status_code == 400
+    right = bot.post(reverse("public:raise"), raise_data(cast.category.pk))
+    assert right.status_code == 429, "even a right answer waits once the address has failed too often"
+    assert not Issue.objects.exists()
+    assert phone("10.9.9.10").post(reverse("public:raise"), raise_data(cast.category.pk)).status_code == 302
+
+
+def test_old_attempts_are_forgotten_and_recent_ones_kept(cast: Cast) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sanfuwu.raisers.limits import attempts_forget
+
+    old = Attempt.objects.create(step="raise", outcome=Outcome.TOO_MANY, address="10.0.0.1")
+    Attempt.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=91))
+    recent = Attempt.objects.create(step="raise", outcome=Outcome.TOO_MANY, address="10.0.0.1")
+    assert attempts_forget() == 1
+    assert list(Attempt.objects.all()) == [recent]
