@@ -95,7 +95,11 @@ def test_a_resident_raises_follows_and_rates_on_a_phone(
         page.goto(issue_url)
         if page.locator('[data-action-button="accept"]').count():
             act(page, "accept")
-        photo = {"name": "现场.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64}
+        photo: dict[str, object] = {
+            "name": "现场.png",
+            "mimeType": "image/png",
+            "buffer": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+        }
         act(page, "resolve", fill={"resolution": resolution}, files={"evidence": [photo]})
         context.close()
         context, page = staff_page(browser, demo_server, "dispatcher", errors)
