@@ -100,6 +100,10 @@ INSTALLED_APPS = [
     "sanfuwu.reports",
     "sanfuwu.notify",
     "sanfuwu.raisers",
+    "sanfuwu.tokens",
+    "sanfuwu.api",
+    # For its API docs' own static files (Swagger UI), served here rather than from a CDN.
+    "ninja",
     # Interface apps: they own no models.
     "sanfuwu.portal",
 ]

@@ -3,6 +3,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from sanfuwu.api.api import api
 from sanfuwu.env import env_bool
 
 admin.site.site_header = "三服务平台 · 系统配置"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("portal/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
     path("", include("sanfuwu.portal.urls")),
 ]
 

@@ -14,6 +14,7 @@ from sanfuwu.portal.views import (
     public,
     race,
     targets,
+    tokens,
     triage,
     visits,
     worklist,
@@ -107,6 +108,11 @@ public_patterns = [
     path("refusals/", public.refusals, name="refusals"),
 ]
 
+token_patterns = [
+    path("", tokens.token_list, name="list"),
+    path("<int:pk>/revoke/", tokens.token_revoke_view, name="revoke"),
+]
+
 inbox_patterns = [
     path("", inbox.inbox, name="list"),
     path("<int:pk>/open/", inbox.inbox_open, name="open"),
@@ -131,4 +137,5 @@ urlpatterns = [
     path("imports/", include((import_patterns, "imports"))),
     path("inbox/", include((inbox_patterns, "inbox"))),
     path("public/", include((public_patterns, "public"))),
+    path("tokens/", include((token_patterns, "tokens"))),
 ]
