@@ -31,7 +31,9 @@ def test_a_dispatcher_makes_uses_and_revokes_a_token(
     raw = page.locator("#token-raw").input_value()
     assert raw.startswith("sfw_")
     page.screenshot(path=artifacts / f"tokens-made-{tag}.png", full_page=True)
-    answer = context.request.get(f"{demo_server}/api/issues?limit=2", headers={"Authorization": f"Bearer {raw}"})
+    answer = context.request.get(
+        f"{demo_server}/api/issues?limit=2", headers={"Authorization": f"Bearer {raw}"}
+    )
     assert answer.status == 200 and len(answer.json()["items"]) == 2
     page.reload()
     assert raw not in page.content()

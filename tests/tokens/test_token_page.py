@@ -31,16 +31,24 @@ def test_every_role_makes_a_read_token_and_sees_it_once(world: World, role: str)
     assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get("/api/issues").status_code == 200
 
 
-def test_only_administrators_are_offered_the_admin_scope(world: World, admin_person, xiasha_dispatcher) -> None:
-    refused = client_for(xiasha_dispatcher).post(reverse("tokens:list"), {"name": "x", "scope": "admin", "days": "30"})
+def test_only_administrators_are_offered_the_admin_scope(
+    world: World, admin_person, xiasha_dispatcher
+) -> None:
+    refused = client_for(xiasha_dispatcher).post(
+        reverse("tokens:list"), {"name": "x", "scope": "admin", "days": "30"}
+    )
     assert refused.status_code == 400 and "权限范围" in refused.content.decode()
     assert not ApiToken.objects.exists()
-    made = client_for(admin_person).post(reverse("tokens:list"), {"name": "x", "scope": "admin", "days": "30"})
+    made = client_for(admin_person).post(
+        reverse("tokens:list"), {"name": "x", "scope": "admin", "days": "30"}
+    )
     assert made.status_code == 201 and ApiToken.objects.get().scope == TokenScope.ADMIN
 
 
 def test_it_refuses_a_bad_token_at_its_fields(world: World, xiasha_dispatcher) -> None:
-    page = client_for(xiasha_dispatcher).post(reverse("tokens:list"), {"name": "", "scope": "read", "days": "999"})
+    page = client_for(xiasha_dispatcher).post(
+        reverse("tokens:list"), {"name": "", "scope": "read", "days": "999"}
+    )
     assert page.status_code == 400
     text = page.content.decode()
     assert "请填写用途。" in text and "有效期（天）不能大于 365。" in text
