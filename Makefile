@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 PORT ?= 8000
 
-.PHONY: demo serve test test-postgres lint typecheck pytest browser-deps messages bench bench-http clean
+.PHONY: demo serve test test-postgres lint typecheck pytest browser-deps messages bench bench-http api-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ test: lint typecheck pytest
 
 test-postgres: $(VENV)/.installed-dev node_modules/.installed browser-deps
 	SANFUWU_DATABASE_URL=$(SANFUWU_TEST_PG)/sanfuwu_ci_$$$$ $(BIN)/pytest $(PYTEST_ARGS)
+
+# schemathesis over /api/openapi.json against a served small demo: every phase, every check.
+api-check: $(VENV)/.installed-dev
+	$(BIN)/python tools/api_check.py
 
 # Recompile the translations after editing sanfuwu/locale/*/LC_MESSAGES/django.po (needs gettext).
 messages: $(VENV)/.installed

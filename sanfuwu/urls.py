@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
+    path("open311/v2/", include(("sanfuwu.open311.urls", "open311"))),
     path("", include("sanfuwu.portal.urls")),
 ]
 

@@ -9,7 +9,7 @@ from sanfuwu.core.logins import DEMO_LOGINS, demo_logins_text
 from sanfuwu.orgs.models import Region
 from sanfuwu.people.models import Person, Role, StandIn
 from sanfuwu.people.scope import scope_of
-from sanfuwu.people.selectors import SERVICE_ACCOUNT_PREFIX
+from sanfuwu.people.service_accounts import SERVICE_ACCOUNT_PREFIX
 from sanfuwu.targets.credit_code import validate_credit_code
 from sanfuwu.targets.models import Target
 

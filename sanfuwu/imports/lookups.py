@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from sanfuwu.imports.cells import CellProblem
 from sanfuwu.orgs.models import Category, Department, Region, RegionKind
 from sanfuwu.people.models import Person
+from sanfuwu.people.service_accounts import PUBLIC_CHANNEL_USERNAME, public_channel
 from sanfuwu.targets.models import Target
 
 PATH_SEPARATOR = " / "
@@ -105,6 +106,9 @@ class People:
                 self._cache[name] = found.get(name)
 
     def find(self, username: str) -> Person:
+        if username == PUBLIC_CHANNEL_USERNAME:
+            # The public channel (网上诉求) registered it: no one's staff, and never signs in.
+            return public_channel()
         self.preload([username])
         person = self._cache.get(username)
         if person is None or not person.is_active:

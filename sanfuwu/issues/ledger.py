@@ -34,6 +34,7 @@ from sanfuwu.issues.models import (
 from sanfuwu.issues.rules import NEW, Actor
 from sanfuwu.orgs.models import Category, Department, Region
 from sanfuwu.people.models import Person, Role
+from sanfuwu.people.service_accounts import is_public_channel
 from sanfuwu.targets.models import Target
 
 NOTE = "据历史台账补录"
@@ -282,7 +283,10 @@ class LedgerActors:
         if person is None or person == self.importer.person:
             return self.importer
         if person.pk not in self._registrars:
-            self._registrars[person.pk] = Actor.of(person)
+            # An issue a resident raised online was registered by the public channel (网上诉求).
+            self._registrars[person.pk] = (
+                Actor.public(person) if is_public_channel(person) else Actor.of(person)
+            )
         return self._registrars[person.pk]
 
 

@@ -343,6 +343,8 @@ class IssueEvent(models.Model):
             models.Index(fields=["actor", "at"], name="issueevent_actor_at"),
             # The horse race reads return visits (action "rate") of a period.
             models.Index(fields=["action", "at"], name="issueevent_action_at"),
+            # What changed in a window of time, for systems that follow issues (Open311 updates).
+            models.Index(fields=["at"], name="issueevent_at"),
         ]
 
     def __str__(self) -> str:

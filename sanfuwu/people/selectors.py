@@ -9,10 +9,7 @@ from django.utils import timezone
 from sanfuwu.people.models import Person, Role, StandIn
 from sanfuwu.people.roles import DEPARTMENT_STAFF
 from sanfuwu.people.scope import scope_of
-
-# Accounts the product acts under, not people (the public channel's, 网上诉求): no unit, no role,
-# no password; named in histories, never listed among staff.
-SERVICE_ACCOUNT_PREFIX = "__"
+from sanfuwu.people.service_accounts import SERVICE_ACCOUNT_PREFIX
 
 
 def people_visible_to(viewer: Person) -> QuerySet[Person]:

@@ -67,3 +67,32 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.step} {self.outcome}"
+
+
+class OpenRequest(models.Model):
+    """An issue another system raised through Open311 (a 12345 platform, a civic app): whose key
+    sent it and what of the request has no place on the issue itself."""
+
+    issue = models.OneToOneField(
+        Issue, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="open_request"
+    )
+    token = models.ForeignKey(
+        "tokens.ApiToken",
+        verbose_name=_("接口令牌"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    media_url = models.URLField(_("图片链接"), max_length=500, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    account_id = models.CharField(_("对方账号"), max_length=64, blank=True)
+    device_id = models.CharField(_("对方设备"), max_length=64, blank=True)
+    address_id = models.CharField(_("对方地址编码"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("Open311 请求")
+        verbose_name_plural = _("Open311 请求")
+
+    def __str__(self) -> str:
+        return str(self.issue_id)

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sanfuwu.issues.attachments import attachment_check
@@ -17,32 +16,15 @@ from sanfuwu.issues.models import Action, Attachment, Issue, Source, Tier
 from sanfuwu.issues.services import issue_register
 from sanfuwu.issues.workflow import issue_act_as_public
 from sanfuwu.orgs.models import Category, Region
-from sanfuwu.people.models import Person
-from sanfuwu.people.selectors import SERVICE_ACCOUNT_PREFIX
+from sanfuwu.people.service_accounts import PUBLIC_CHANNEL_USERNAME, public_channel
 from sanfuwu.raisers.codes import code_hash, code_new
 from sanfuwu.raisers.limits import attempt_record
 from sanfuwu.raisers.models import Outcome, PublicRaise, Step
 from sanfuwu.targets.models import Target
 
-CHANNEL_USERNAME = f"{SERVICE_ACCOUNT_PREFIX}public_channel__"
+CHANNEL_USERNAME = PUBLIC_CHANNEL_USERNAME
 MAX_PHOTOS = 3
 PHOTO_TYPES = {"image/jpeg", "image/png"}
-
-
-def public_channel() -> Person:
-    """The account the channel's steps are recorded under (网上诉求): it cannot sign in and holds no
-    role, so it opens no page; the issue's history names it as who raised and who rated."""
-    try:
-        return Person.objects.get(username=CHANNEL_USERNAME)
-    except Person.DoesNotExist:
-        pass
-    try:
-        with transaction.atomic():
-            return Person.objects.create(
-                username=CHANNEL_USERNAME, name=_("网上诉求"), is_active=False, password=make_password(None)
-            )
-    except IntegrityError:  # another request created it first
-        return Person.objects.get(username=CHANNEL_USERNAME)
 
 
 def _title(description: str) -> str:

@@ -65,3 +65,18 @@ def test_a_person_revokes_their_token_and_not_anyone_elses(world: World, xiasha_
     assert response.status_code == 302
     assert ApiToken.objects.get().revoked_at is not None
     assert "已撤销" in client_for(xiasha_dispatcher).get(reverse("tokens:list")).content.decode()
+
+
+def test_the_command_line_makes_and_revokes_a_token(world: World, xiasha_dispatcher) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("token", "create", "xs_dispatcher", "--scope", "write", "--days", "1", stdout=out)
+    raw = out.getvalue().strip()
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get("/api/issues").status_code == 200
+    call_command("token", "revoke", raw[:12], stdout=StringIO())
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get("/api/issues").status_code == 401
+    with pytest.raises(CommandError, match="没有在岗人员"):
+        call_command("token", "create", "nobody")
