@@ -1,7 +1,12 @@
 """`make api-check`: schemathesis against the running product. Builds a small demo district in a
 directory of its own, makes a write token for the district's dispatcher, serves the product on a
 free loopback port and lets schemathesis run every phase over /api/openapi.json: any 5xx, any
-answer that breaks the schema, fails the run."""
+answer that breaks the schema, an undocumented status or a wrong content type fails the run.
+
+One check is left out: positive_data_acceptance, which expects every request the schema admits
+to succeed. Ours refuse some on purpose with a 400 at the field — a category id that is no
+category, a dispatch without a department, a rating before the answer — because the schema says
+the shape of a request and the workflow says whether it makes sense now."""
 
 from __future__ import annotations
 
@@ -54,6 +59,7 @@ def main() -> int:
                 str(BIN / "schemathesis"), "run", f"{base}/api/openapi.json",
                 "--header", f"Authorization: Bearer {token}",
                 "--phases", "examples,coverage,fuzzing,stateful", "--checks", "all",
+                "--exclude-checks", "positive_data_acceptance",
                 "--max-examples", MAX_EXAMPLES, "--workers", "1", "--seed", "2026",
                 "--generation-codec", "utf-8",
             ], env=env).returncode  # fmt: skip

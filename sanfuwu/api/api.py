@@ -3,6 +3,7 @@ docs at /api/docs served from ninja's own static files (no CDN)."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -40,6 +41,11 @@ WHY = {
     "list_type": gettext_noop("应为列表。"),
     "json_invalid": gettext_noop("不是有效的 JSON。"),
     "model_attributes_type": gettext_noop("格式不正确。"),
+    "greater_than_equal": gettext_noop("不能小于 %(ge)s。"),
+    "less_than_equal": gettext_noop("不能大于 %(le)s。"),
+    "string_too_short": gettext_noop("至少 %(min_length)s 个字。"),
+    "string_too_long": gettext_noop("最多 %(max_length)s 个字。"),
+    "decimal_max_digits": gettext_noop("数字位数过多。"),
 }
 
 
@@ -54,7 +60,10 @@ def _bad_input(request: HttpRequest, exc: SchemaError) -> HttpResponse:
     for error in exc.errors:
         where = [str(part) for part in error.get("loc", ()) if part not in ("body", "data", "query", "path")]
         field = ".".join(where) or "body"
-        errors.setdefault(field, []).append(_(WHY.get(str(error.get("type")), "格式不正确。")))
+        words = _(WHY.get(str(error.get("type")), "格式不正确。"))
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            words = words % dict(error.get("ctx") or {})
+        errors.setdefault(field, []).append(words)
     return api.create_response(request, {"detail": _("请求内容有误。"), "errors": errors}, status=400)
 
 

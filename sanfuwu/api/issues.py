@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Path, Query, Router
 from ninja import Status as Answer
 
 from sanfuwu.api.auth import caller, token_of
@@ -35,6 +35,9 @@ router = Router(tags=["issues"])
 FILTERS = ("q", "status", "group", "tier", "source", "category", "region", "department", "basis",
            "date_from", "date_to", "overdue", "supervised", "live")  # fmt: skip
 MAX_LIMIT = 100
+# Ids as the database holds them (and JSON numbers do without loss): beyond is no row, said as a 400.
+MAX_ID = 2**53
+ID = {"ge": 1, "le": MAX_ID}
 
 
 def _named(obj: Any) -> Named | None:
@@ -104,9 +107,10 @@ def _get(person: Person, pk: int) -> Issue:
 
 @router.get("/issues", response={200: IssuePage, **REFUSALS}, summary="问题列表")
 def issue_list(
-    request: HttpRequest, after: str = "", limit: int = 25, q: str = "", status: str = "", group: str = "",
-    tier: str = "", source: str = "", category: int | None = None, region: int | None = None,
-    department: int | None = None, basis: str = "", date_from: str = "", date_to: str = "",
+    request: HttpRequest, after: str = "", limit: int = Query(25, ge=1, le=MAX_LIMIT), q: str = "",
+    status: str = "", group: str = "", tier: str = "", source: str = "",
+    category: int | None = Query(None, **ID), region: int | None = Query(None, **ID),
+    department: int | None = Query(None, **ID), basis: str = "", date_from: str = "", date_to: str = "",
     overdue: bool = False, supervised: bool = False, live: bool = False,
 ) -> Any:  # fmt: skip
     """The issues the token's person may see, the newest first, filtered as the issue list page
@@ -135,7 +139,7 @@ def issue_list(
 
 
 @router.get("/issues/{issue_id}", response={200: IssueDetailOut, **REFUSALS}, summary="问题详情")
-def issue_detail(request: HttpRequest, issue_id: int) -> Any:
+def issue_detail(request: HttpRequest, issue_id: int = Path(..., **ID)) -> Any:
     """One issue with its history and the actions the token's person may take on it now."""
     person = caller(request)
     token_can_act = token_of(request).allows(TokenScope.WRITE)
@@ -177,7 +181,7 @@ def _files(data: ActionIn) -> MultiValueDict[str, Any]:
     response={200: IssueDetailOut, 409: ErrorOut, **REFUSALS},
     summary="办理操作",
 )
-def issue_action(request: HttpRequest, issue_id: int, action: str, data: ActionIn) -> Any:
+def issue_action(request: HttpRequest, data: ActionIn, action: str, issue_id: int = Path(..., **ID)) -> Any:
     """Take one workflow action (dispatch, accept, return, resolve, feedback, rate, close, …) as the
     token's person, with the issue's `version` as last read: 409 when it moved on since, or when
     its status refuses the action; 403 when the rules do not let this person take it."""

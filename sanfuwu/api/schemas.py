@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Schema
+from pydantic import Field
+
+# Ids and counts the database can hold; text the fields can hold.
+Id = Annotated[int, Field(ge=1, le=2**53)]
 
 
 class Named(Schema):
@@ -71,7 +76,7 @@ class TargetOut(Schema):
     id: int
     kind: str
     name: str
-    credit_code: str
+    credit_code: str | None
     industry: str
     address: str
     region: Named
@@ -94,11 +99,11 @@ class ActionIn(Schema):
     """The fields of every action; each action reads those of its own form in the product and
     refuses what it lacks at the field, in the same words."""
 
-    version: int
-    lead_department: int | None = None
-    co_departments: list[int] = []
+    version: Annotated[int, Field(ge=1, le=2**31)]
+    lead_department: Id | None = None
+    co_departments: list[Id] = []
     tier: str | None = None
-    workdays: int | None = None
+    workdays: Annotated[int, Field(ge=1, le=60)] | None = None
     note: str | None = None
     reason: str | None = None
     decision_note: str | None = None
@@ -110,22 +115,22 @@ class ActionIn(Schema):
     rating: str | None = None
     level: str | None = None
     text: str | None = None
-    item_id: int | None = None
-    milestone_id: int | None = None
-    handler: int | None = None
+    item_id: Id | None = None
+    milestone_id: Id | None = None
+    handler: Id | None = None
 
 
 class IssueIn(Schema):
-    title: str
-    description: str
+    title: Annotated[str, Field(min_length=1, max_length=120)]
+    description: Annotated[str, Field(min_length=1, max_length=5000)]
     source: str
-    category: int
+    category: Id
     tier: str = "deadline"
-    region: int | None = None
-    target: int | None = None
-    address: str = ""
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    region: Id | None = None
+    target: Id | None = None
+    address: Annotated[str, Field(max_length=200)] = ""
+    latitude: Annotated[Decimal, Field(ge=-90, le=90, max_digits=12)] | None = None
+    longitude: Annotated[Decimal, Field(ge=-180, le=180, max_digits=12)] | None = None
     raiser_name: str = ""
     raiser_phone: str = ""
     resolution: str = ""

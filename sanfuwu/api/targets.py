@@ -6,11 +6,11 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Path, Query, Router
 
 from sanfuwu.api.auth import caller
 from sanfuwu.api.errors import REFUSALS, ApiError
-from sanfuwu.api.issues import MAX_LIMIT, _named
+from sanfuwu.api.issues import ID, MAX_ID, MAX_LIMIT, _named
 from sanfuwu.api.schemas import TargetOut, TargetPage
 from sanfuwu.targets.models import Target
 from sanfuwu.targets.selectors import target_get_for, targets_visible_to
@@ -28,8 +28,9 @@ def target_out(t: Target) -> dict[str, Any]:
 
 @router.get("/targets", response={200: TargetPage, **REFUSALS}, summary="联系对象列表")
 def target_list(
-    request: HttpRequest, after: int = 0, limit: int = 25, q: str = "", kind: str = "", region: int | None = None,
-    is_key: bool | None = None, active: bool | None = None,
+    request: HttpRequest, after: int = Query(0, ge=0, le=MAX_ID), limit: int = Query(25, ge=1, le=MAX_LIMIT),
+    q: str = "", kind: str = "", region: int | None = Query(None, **ID), is_key: bool | None = None,
+    active: bool | None = None,
 ) -> Any:  # fmt: skip
     """The targets the token's person may see, by id; `next` is the `after` of the next page."""
     person = caller(request)
@@ -60,7 +61,7 @@ def target_list(
 
 
 @router.get("/targets/{target_id}", response={200: TargetOut, **REFUSALS}, summary="联系对象详情")
-def target_detail(request: HttpRequest, target_id: int) -> Any:
+def target_detail(request: HttpRequest, target_id: int = Path(..., **ID)) -> Any:
     person = caller(request)
     try:
         return target_out(target_get_for(person, target_id))

@@ -98,7 +98,8 @@ def test_it_filters_as_the_list_page_does_and_says_a_bad_filter_at_its_name(cast
     bad = client.get("/api/issues?status=nonsense&date_from=2026-13-01")
     assert bad.status_code == 400
     assert set(bad.json()["errors"]) == {"status", "date_from"}
-    assert client.get("/api/issues?limit=500").status_code == 400
+    too_many = client.get("/api/issues?limit=500")
+    assert too_many.status_code == 400 and too_many.json()["errors"] == {"limit": ["不能大于 100。"]}
     assert client.get("/api/issues?after=%%%").status_code == 400
 
 
@@ -156,15 +157,17 @@ def test_it_takes_the_whole_loop_through_the_workflow(cast: Cast) -> None:
 
 def test_a_stale_version_is_a_conflict_and_changes_nothing(cast: Cast) -> None:
     issue = new_issue(cast)
+    stale = issue.version
+    cast.act(issue, "instruct", Role.LEADER, text="请尽快交办。")
     dispatcher = bearer(cast.people[Role.DISPATCHER])
     body = {
-        "version": issue.version - 1,
+        "version": stale,
         "lead_department": cast.world.jianshe.pk,
         "tier": "deadline",
         "workdays": 5,
     }
     response = post(dispatcher, f"/api/issues/{issue.pk}/actions/dispatch", body)
-    assert response.status_code == 409 and response.json()["detail"]
+    assert response.status_code == 409 and response.json()["detail"], response.json()
     assert Issue.objects.get(pk=issue.pk).status == Status.REGISTERED
 
 
@@ -252,3 +255,14 @@ def test_the_schema_and_the_docs_are_served_from_here(cast: Cast) -> None:
     } <= set(paths)
     docs = Client().get("/api/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+
+
+def test_a_target_without_a_credit_code_and_ids_beyond_any_row_are_answered(cast: Cast) -> None:
+    from sanfuwu.targets.models import Target
+
+    project = Target.objects.create(kind="project", name="文渊路改造工程", region=cast.world.xiasha)
+    client = bearer(cast.people[Role.DISPATCHER], TokenScope.READ)
+    assert client.get(f"/api/targets/{project.pk}").json()["credit_code"] is None
+    huge = client.get("/api/targets?region=18030862823012545479493812224")
+    assert huge.status_code == 400 and "region" in huge.json()["errors"]
+    assert client.get("/api/issues/99999999999999999999").status_code == 400
