@@ -11,7 +11,7 @@ from sanfuwu.people.models import Person, Role, StandIn
 from sanfuwu.people.scope import scope_of
 from sanfuwu.people.service_accounts import SERVICE_ACCOUNT_PREFIX
 from sanfuwu.targets.credit_code import validate_credit_code
-from sanfuwu.targets.models import Target
+from sanfuwu.targets.models import EnterpriseAccount, Target
 
 
 def build(seed: int = 2025) -> None:
@@ -63,8 +63,11 @@ def test_every_grid_has_enterprises(demo):
 
 
 def test_every_role_is_held_and_every_person_has_a_unit(demo):
-    # The public channel's account (网上诉求) is no person: no role, no unit, no sign-in.
-    people = Person.objects.exclude(username__startswith=SERVICE_ACCOUNT_PREFIX)
+    # The public channel's account (网上诉求) is no person: no role, no unit, no sign-in; an
+    # enterprise's account (服务企业) is its contact's, tied to the enterprise instead of a unit.
+    people = Person.objects.exclude(username__startswith=SERVICE_ACCOUNT_PREFIX).filter(
+        enterprise_account__isnull=True
+    )
     held = set(people.values_list("role_grants__role", flat=True))
     assert held == set(Role.values)
     assert not people.filter(region__isnull=True, department__isnull=True).exists()
@@ -121,6 +124,7 @@ def test_the_demo_logins_share_the_demo_password(demo, settings):
     for username in DEMO_LOGINS:
         assert Person.objects.get(username=username).check_password(settings.SANFUWU_DEMO_PASSWORD)
     assert "dispatcher" in demo_logins_text() and settings.SANFUWU_DEMO_PASSWORD in demo_logins_text()
+    assert "qiye" in demo_logins_text() and "企业账号" in demo_logins_text()
 
 
 def test_building_twice_duplicates_nothing_and_changes_nothing(demo):
@@ -139,6 +143,7 @@ def test_the_same_seed_gives_the_same_district(db):
     Issue.objects.all().delete()
     for model in (Campaign, Pairing, Visit, Policy, Indicator, ReviewMeeting):
         model.objects.all().delete()
+    EnterpriseAccount.objects.all().delete()
     Target.objects.all().delete()
     StandIn.objects.all().delete()
     Person.objects.all().delete()

@@ -4,6 +4,7 @@ from django.urls import include, path
 from sanfuwu.core.forms import LoginForm
 from sanfuwu.portal.views import (
     aftercare,
+    company,
     exports,
     home,
     imports,
@@ -26,6 +27,17 @@ target_patterns = [
     path("new/", targets.target_new, name="new"),
     path("<int:pk>/", targets.target_detail, name="detail"),
     path("<int:pk>/edit/", targets.target_edit, name="edit"),
+    path("<int:pk>/invite/", company.target_invite, name="invite"),
+    path("<int:pk>/account/", company.target_account_new, name="account_new"),
+]
+
+# 服务企业: an enterprise account's own pages, and the link that opens one.
+company_patterns = [
+    path("", company.company_home, name="home"),
+    path("issues/<int:pk>/", company.company_issue, name="issue"),
+    path("issues/<int:pk>/rate/", company.company_issue_rate, name="rate"),
+    path("raise/", company.company_raise_view, name="raise"),
+    path("join/<str:key>/", company.company_join, name="join"),
 ]
 
 issue_patterns = [
@@ -137,5 +149,6 @@ urlpatterns = [
     path("imports/", include((import_patterns, "imports"))),
     path("inbox/", include((inbox_patterns, "inbox"))),
     path("public/", include((public_patterns, "public"))),
+    path("company/", include((company_patterns, "company"))),
     path("tokens/", include((token_patterns, "tokens"))),
 ]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone
 
 from sanfuwu.core.demokit import DemoContext
@@ -17,6 +19,8 @@ from sanfuwu.people.models import Person, Role
 from sanfuwu.raisers.codes import ALPHABET, LENGTH, code_hash, code_shown
 from sanfuwu.raisers.models import PublicRaise
 from sanfuwu.raisers.services import public_channel, public_raise
+from sanfuwu.targets.accounts import account_create
+from sanfuwu.targets.models import Target, TargetKind
 
 STORIES = [
     (
@@ -50,6 +54,7 @@ def _one(role: str, **unit: object) -> Person | None:
 
 
 def build(ctx: DemoContext) -> None:
+    _enterprise_account(ctx)
     if PublicRaise.objects.exists():
         ctx.say("  网上诉求：已有，跳过")
         return
@@ -102,3 +107,24 @@ def _move(issue: Issue, n: int) -> None:
         feedback="您反映的菜场门口乱停车问题，已划定临时停车区并设置禁停标志，执法中队早高峰巡查。",
     )
     assert Issue.objects.get(pk=issue.pk).source == Source.PORTAL
+
+
+ENTERPRISE_LOGIN = "qiye"
+
+
+def _enterprise_account(ctx: DemoContext) -> None:
+    """`qiye`: the contact of the enterprise in the demo grid worker's grid with the most issues, so
+    that its pages have issues, visits and policies to show."""
+    if Person.objects.filter(username=ENTERPRISE_LOGIN).exists():
+        return
+    visitor = Person.objects.filter(username="visitor").first()
+    grid = visitor.region if visitor else None
+    firms = Target.objects.filter(kind=TargetKind.ENTERPRISE, active=True)
+    if grid is not None:
+        firms = firms.filter(grid=grid)
+    firm = firms.annotate(n=Count("issues")).order_by("-n", "pk").first()
+    if firm is None:
+        return
+    account_create(target=firm, username=ENTERPRISE_LOGIN, name="周经理", phone="13700005566",
+                   password=settings.SANFUWU_DEMO_PASSWORD)  # fmt: skip
+    ctx.say(f"  企业账号：{ENTERPRISE_LOGIN}（{firm.name}）")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sanfuwu.orgs.models import Region
@@ -103,3 +104,61 @@ class Target(models.Model):
     @property
     def is_enterprise(self) -> bool:
         return self.kind == TargetKind.ENTERPRISE
+
+
+class EnterpriseAccount(models.Model):
+    """An enterprise's own login (服务企业): a contact of the target signs in and sees that target's
+    issues, visits and policies, and raises problems for it; nothing else of the product."""
+
+    person = models.OneToOneField(
+        "people.Person", verbose_name=_("账号"), on_delete=models.CASCADE, related_name="enterprise_account"
+    )
+    target = models.ForeignKey(
+        Target, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="accounts"
+    )
+    created_at = models.DateTimeField(_("开通时间"), default=timezone.now)
+    created_by = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("开通人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("企业账号")
+        verbose_name_plural = _("企业账号")
+
+    def __str__(self) -> str:
+        return f"{self.target} · {self.person}"
+
+
+class EnterpriseInvite(models.Model):
+    """A link staff give an enterprise's contact to open its account: once, within its days."""
+
+    target = models.ForeignKey(
+        Target, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="invites"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    created_by = models.ForeignKey(
+        "people.Person", verbose_name=_("生成人"), on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("有效期至"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("开通的账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("企业账号邀请")
+        verbose_name_plural = _("企业账号邀请")
+
+    def __str__(self) -> str:
+        return f"{self.target} · {self.created_at:%Y-%m-%d}"

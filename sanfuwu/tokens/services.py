@@ -37,6 +37,8 @@ def token_create(*, person: Person, name: str, scope: str, days: int) -> Made:
         raise ValidationError({"name": _("请填写令牌用途，例如“12345 热线平台对接”。")})
     if scope not in TokenScope.values:
         raise ValidationError({"scope": _("请选择权限范围：只读、读写或管理。")})
+    if hasattr(person, "enterprise_account"):
+        raise ValidationError({"__all__": _("企业账号不能创建接口令牌。")})
     if scope == TokenScope.ADMIN and not (person.is_superuser or person.has_role(Role.ADMIN)):
         raise ValidationError({"scope": _("只有系统管理员可以创建管理权限的令牌。")})
     if not 1 <= days <= MAX_DAYS:
@@ -58,9 +60,15 @@ def token_authenticate(raw: str) -> ApiToken | None:
     expired, or its person gone), alike."""
     if not raw.startswith(PREFIX) or len(raw) > 100:
         return None
-    token = ApiToken.objects.select_related("person").filter(key_hash=token_hash(raw)).first()
+    token = (
+        ApiToken.objects.select_related("person", "person__enterprise_account")
+        .filter(key_hash=token_hash(raw))
+        .first()
+    )
     now = timezone.now()
     if token is None or not token.is_live(now) or not token.person.is_active:
+        return None
+    if hasattr(token.person, "enterprise_account"):  # the API is the office's; an enterprise has its pages
         return None
     if token.last_used_at is None or now - token.last_used_at > USE_MARK_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -97,6 +97,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "visits": visits_visible_to(person).filter(targets=target).prefetch_related("visitors")[:10],
             "policies_heard": policies_heard(target),
             "pairings": pairings_visible_to(person).filter(target=target),
+            "accounts": target.accounts.select_related("person") if target.kind == "enterprise" else None,
         },
     )
 
