@@ -13,7 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 
-from sanfuwu.api import issues, targets
+from sanfuwu.api import issues, targets, visits
 from sanfuwu.api.auth import TokenAuth
 from sanfuwu.api.errors import ApiError
 
@@ -29,6 +29,7 @@ api = NinjaAPI(
 )
 api.add_router("", issues.router)
 api.add_router("", targets.router)
+api.add_router("", visits.router)
 
 # Pydantic's words for what was wrong with a field, in plain Chinese.
 WHY = {

@@ -266,3 +266,40 @@ def test_a_target_without_a_credit_code_and_ids_beyond_any_row_are_answered(cast
     huge = client.get("/api/targets?region=18030862823012545479493812224")
     assert huge.status_code == 400 and "region" in huge.json()["errors"]
     assert client.get("/api/issues/99999999999999999999").status_code == 400
+
+
+def test_visits_pairings_coverage_and_rankings_are_read_within_the_persons_scope(cast: Cast) -> None:
+    from django.utils import timezone as tz
+
+    from sanfuwu.visits.models import Pairing, Visit, VisitTarget
+
+    visitor = cast.people[Role.VISITOR]
+    visits = []
+    for n, (region, target) in enumerate([(cast.world.touge_grid, cast.world.xiasha_firm),
+                                          (cast.world.baiyang_grid, cast.world.baiyang_firm)]):  # fmt: skip
+        visit = Visit.objects.create(number=f"ZF-T-{n}", visited_at=tz.now() - timedelta(days=n), region=region,
+                                     notes="了解经营情况。", recorded_by=visitor)  # fmt: skip
+        VisitTarget.objects.create(visit=visit, target=target, visited_on=tz.localdate(visit.visited_at))
+        visits.append(visit)
+    Pairing.objects.create(target=cast.world.xiasha_firm, person=visitor, frequency="monthly",
+                           starts_on=tz.localdate() - timedelta(days=60))  # fmt: skip
+    Pairing.objects.create(target=cast.world.baiyang_firm, department=cast.world.jianshe, frequency="monthly",
+                           starts_on=tz.localdate() - timedelta(days=60))  # fmt: skip
+    baiyang = make_person("v_baiyang", [Role.DISPATCHER], region=cast.world.baiyang)
+    mine = bearer(baiyang, TokenScope.READ)
+    assert [v["number"] for v in mine.get("/api/visits").json()["items"]] == ["ZF-T-1"]
+    everyone = bearer(cast.people[Role.LEADER], TokenScope.READ)
+    page = everyone.get("/api/visits?limit=1").json()
+    assert [v["number"] for v in page["items"]] == ["ZF-T-0"] and page["next"]
+    assert [
+        v["number"] for v in everyone.get(f"/api/visits?limit=1&after={page['next']}").json()["items"]
+    ] == ["ZF-T-1"]
+    assert [p["target"]["name"] for p in mine.get("/api/pairings").json()["items"]] == [
+        cast.world.baiyang_firm.name
+    ]
+    coverage = everyone.get("/api/coverage?level=street").json()
+    assert [s["title"] for s in coverage["sheets"]] == ["按街道/园区汇总", "包联明细"]
+    assert len(coverage["sheets"][1]["rows"]) == 2
+    ranking = everyone.get("/api/rankings").json()
+    assert ranking["sheets"][0]["columns"][:4] == ["排名", "名次变化", "单位", "指数"]
+    assert everyone.get("/api/visits?date_from=2026-13-01").status_code == 400
