@@ -23,7 +23,7 @@ from sanfuwu.api.errors import REFUSALS, ApiError, ErrorOut, field_errors
 from sanfuwu.api.schemas import ActionIn, EventOut, IssueDetailOut, IssueIn, IssuePage, Named
 from sanfuwu.issues.filters import IssueFilterForm, filter_issues
 from sanfuwu.issues.forms import ACTION_FORMS, IssueForm
-from sanfuwu.issues.models import Issue, Status
+from sanfuwu.issues.models import Action, Issue, Status
 from sanfuwu.issues.selectors import issue_get_for, issues_visible_to, raiser_contact_for
 from sanfuwu.issues.services import issue_register
 from sanfuwu.issues.workflow import Conflict, NotAllowed, allowed_actions, issue_act
@@ -35,6 +35,7 @@ router = Router(tags=["issues"])
 FILTERS = ("q", "status", "group", "tier", "source", "category", "region", "department", "basis",
            "date_from", "date_to", "overdue", "supervised", "live")  # fmt: skip
 MAX_LIMIT = 100
+ADMIN_ACTIONS = frozenset({Action.VOID})
 # Ids as the database holds them (and JSON numbers do without loss): beyond is no row, said as a 400.
 MAX_ID = 2**53
 ID = {"ge": 1, "le": MAX_ID}
@@ -185,7 +186,8 @@ def issue_action(request: HttpRequest, data: ActionIn, action: str, issue_id: in
     """Take one workflow action (dispatch, accept, return, resolve, feedback, rate, close, …) as the
     token's person, with the issue's `version` as last read: 409 when it moved on since, or when
     its status refuses the action; 403 when the rules do not let this person take it."""
-    person = caller(request, TokenScope.WRITE)
+    # Voiding an issue is an administrator's: a write token of theirs (an integration's) may not.
+    person = caller(request, TokenScope.ADMIN if action in ADMIN_ACTIONS else TokenScope.WRITE)
     issue = _get(person, issue_id)
     form_class = ACTION_FORMS.get(action)
     if form_class is None:

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import date, datetime, time
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpRequest, QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
@@ -19,6 +18,7 @@ from sanfuwu.api.auth import caller
 from sanfuwu.api.errors import REFUSALS, ApiError
 from sanfuwu.api.issues import MAX_ID, MAX_LIMIT, _named
 from sanfuwu.api.schemas import Named
+from sanfuwu.core.periods import day_start
 from sanfuwu.portal.exporting import coverage_export, ranking_export
 from sanfuwu.visits.selectors import pairings_visible_to, visits_visible_to
 
@@ -90,9 +90,9 @@ def visit_list(
     )
     start, end = _day(date_from, "date_from"), _day(date_to, "date_to")
     if start:
-        qs = qs.filter(visited_at__gte=timezone.make_aware(datetime.combine(start, time.min)))
+        qs = qs.filter(visited_at__gte=day_start(start))
     if end:
-        qs = qs.filter(visited_at__lt=timezone.make_aware(datetime.combine(end, time.max)))
+        qs = qs.filter(visited_at__lt=day_start(end + timedelta(days=1)))
     qs = qs.order_by("-visited_at", "-pk")
     if after:
         try:

@@ -23,6 +23,7 @@ from sanfuwu.issues.models import (
     Action,
     AssignmentState,
     Decision,
+    Rating,
     Source,
     Status,
     Tier,
@@ -257,13 +258,13 @@ def _own_on_spot(h: History, actor: Actor, action: str) -> str | None:
 
 def _raised(h: History, actor: Actor, action: str) -> str | None:
     issue = h.issue
-    if (
-        actor.person is not None
-        and issue.registered_by_id == actor.person.pk
-        and issue.source == Source.PORTAL
-    ):
-        return None
-    return _("只能评价通过网上诉求反映的本人问题。")
+    if actor.person is None or issue.registered_by_id != actor.person.pk or issue.source != Source.PORTAL:
+        return _("只能评价通过网上诉求反映的本人问题。")
+    # Once content, the raiser's word stands until the office strikes the issue off: a 不满意 then
+    # would reopen what they accepted, and overwrite a return visit a dispatcher recorded.
+    if issue.rating in (Rating.SATISFIED, Rating.BASIC):
+        return _("已评价过本次答复，不能重复评价。")
+    return None
 
 
 RELATIONS: dict[str, Callable[[History, Actor, str], str | None]] = {

@@ -8,13 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from sanfuwu.issues.models import Issue, IssueEvent, Source, Status, Tier
-from sanfuwu.issues.notes import stored_note_words
+from sanfuwu.issues.models import Action, Issue, IssueEvent, Source, Status, Tier
 from sanfuwu.issues.places import region_from_address
 from sanfuwu.issues.services import issue_register
 from sanfuwu.open311.render import Open311Error
@@ -23,6 +24,7 @@ from sanfuwu.people.models import Person, phone_validator
 from sanfuwu.people.roles import REGISTRARS
 from sanfuwu.people.scope import scope_of
 from sanfuwu.raisers.models import OpenRequest
+from sanfuwu.raisers.selectors import progress_of
 from sanfuwu.targets.models import Target
 from sanfuwu.tokens.models import ApiToken
 
@@ -71,25 +73,23 @@ def window_of(params: QueryDict, default: timedelta) -> tuple[datetime, datetime
 
 
 def requests_with_notes(qs: QuerySet[Issue]) -> QuerySet[Issue]:
-    """Each issue with its last event's time and note, for updated_datetime and status_notes."""
+    """Each issue with its last event's time, for updated_datetime."""
     last = IssueEvent.objects.filter(issue=OuterRef("pk")).order_by("-seq")
     return qs.select_related("category", "lead_department", "region", "open_request").annotate(
         last_at=Subquery(last.values("at")[:1]),
-        last_note=Subquery(last.values("note")[:1]),
-        last_system_note=Subquery(last.values("system_note")[:1]),
     )
 
 
 def request_out(issue: Any) -> dict[str, Any]:
     closed = issue.status in CLOSED
-    note = issue.feedback if issue.status == Status.CLOSED and issue.feedback else (
-        stored_note_words(issue.last_system_note) if isinstance(issue.last_system_note, dict) else ""
-    ) or (issue.last_note or "")  # fmt: skip
+    # What the raiser may read (the public channel's plain words and the answer), never the office's
+    # own notes: other systems publish status_notes to residents.
+    progress = progress_of(issue)
+    notes = f"{progress.words}{progress.answer}" if progress.answer else progress.words
     due = timezone.make_aware(datetime.combine(issue.due_date, time(23, 59, 59))) if issue.due_date else None
     origin = getattr(issue, "open_request", None)
     return {
-        "service_request_id": issue.number, "status": "closed" if closed else "open",
-        "status_notes": f"{Status(issue.status).label}：{note}" if note else str(Status(issue.status).label),
+        "service_request_id": issue.number, "status": "closed" if closed else "open", "status_notes": notes,
         "service_name": issue.category.name, "service_code": issue.category.code, "description": issue.description,
         "agency_responsible": issue.lead_department.name if issue.lead_department else "",
         "service_notice": "", "requested_datetime": w3(issue.registered_at),
@@ -100,14 +100,32 @@ def request_out(issue: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
+# The steps a raiser is told of, in words of their own; the office's inner steps (assignment to a
+# handler, a return, extensions, supervision, a leader's instruction, checklist items) are not.
+UPDATE_WORDS: dict[str, str] = {
+    Action.DISPATCH: gettext_noop("已交办。"),
+    Action.ACCEPT: gettext_noop("已签收，正在办理。"),
+    Action.MAKE_LONG_TERM: gettext_noop("已转为长效办理。"),
+    Action.RESOLVE: gettext_noop("已办理完毕，正在准备答复。"),
+    Action.FEEDBACK: gettext_noop("已答复："),
+    Action.RATE: gettext_noop("已回访。"),
+    Action.CLOSE: gettext_noop("已办结。"),
+    Action.VOID: gettext_noop("未予受理。"),
+}
+UPDATE_ACTIONS = tuple(UPDATE_WORDS)
+
+
 def update_out(event: IssueEvent) -> dict[str, Any]:
     issue = event.issue
-    words = event.note_shown or event.action_label
+    words = _(UPDATE_WORDS[event.action])
+    if event.action == Action.FEEDBACK:
+        words += event.note  # the answer itself, written for the raiser
+    elif event.action == Action.RATE and event.to_status == Status.IN_PROGRESS:
+        words = _("回访不满意，重新办理。")
     return {
         "update_id": f"{issue.number}-{event.seq}", "service_request_id": issue.number,
         "status": UPDATE_STATUS.get(event.to_status, "OPEN"), "updated_datetime": w3(event.at),
-        "description": f"{event.action_label}：{words}" if words != event.action_label else words,
-        "media_url": "", "external_status_code": event.to_status,
+        "description": words, "media_url": "", "external_status_code": event.to_status,
     }  # fmt: skip
 
 
@@ -164,15 +182,26 @@ def request_create(token: ApiToken, params: QueryDict) -> Issue:
     name = (params.get("last_name", "") + params.get("first_name", "")).strip()[:32]
     first_line = description.splitlines()[0]
     try:
-        issue = issue_register(
-            actor=person, title=first_line[:30] + ("…" if len(first_line) > 30 else ""), description=description,
-            source=Source.PORTAL, category=category, region=_region(person, params, target), tier=Tier.DEADLINE,
-            target=target, raiser_name=name, raiser_phone=phone, address=address or address_id,
-            latitude=lat or None, longitude=lng or None,
-        )  # fmt: skip
+        with transaction.atomic():
+            issue = _register_with_origin(token, params, person, category, target, first_line, description, name,
+                                          phone, address, address_id, lat, lng)  # fmt: skip
     except ValidationError as exc:
         raise Open311Error(400, "；".join(f"{k}：{'；'.join(v)}" if k != "__all__" else "；".join(v)
                                          for k, v in exc.message_dict.items())) from None  # fmt: skip
+    return issue
+
+
+def _register_with_origin(
+    token: ApiToken, params: QueryDict, person: Person, category: Category, target: Target | None, first_line: str,
+    description: str, name: str, phone: str, address: str, address_id: str, lat: str, lng: str,
+) -> Issue:  # fmt: skip
+    """The issue and the record of where it came from, in the caller's transaction."""
+    issue = issue_register(
+        actor=person, title=first_line[:30] + ("…" if len(first_line) > 30 else ""), description=description,
+        source=Source.PORTAL, category=category, region=_region(person, params, target), tier=Tier.DEADLINE,
+        target=target, raiser_name=name, raiser_phone=phone, address=address or address_id,
+        latitude=lat or None, longitude=lng or None,
+    )  # fmt: skip
     OpenRequest.objects.create(
         issue=issue, token=token, media_url=params.get("media_url", "")[:500], email=params.get("email", "")[:254],
         account_id=params.get("account_id", "")[:64], device_id=params.get("device_id", "")[:64],

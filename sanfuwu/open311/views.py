@@ -19,6 +19,7 @@ from sanfuwu.open311.render import Open311Error, answer, error_answer
 from sanfuwu.open311.requests import (
     CLOSED,
     LIMIT,
+    UPDATE_ACTIONS,
     WINDOW,
     discovery,
     request_create,
@@ -166,7 +167,7 @@ def updates(request: HttpRequest, fmt: str) -> HttpResponse:
     start, end = window_of(request.GET, timedelta(days=1))
     events = (
         IssueEvent.objects.filter(at__gte=start, at__lte=end, issue__in=issues_visible_to(person))
-        .exclude(action="register")
+        .filter(action__in=UPDATE_ACTIONS)
         .select_related("issue")
         .order_by("at", "pk")[:LIMIT]
     )

@@ -15,8 +15,11 @@ from sanfuwu.people.service_accounts import SERVICE_ACCOUNT_PREFIX
 def people_visible_to(viewer: Person) -> QuerySet[Person]:
     """People whose unit lies in the viewer's scope (a department counts by the region it serves)."""
     scope = scope_of(viewer)
-    qs = Person.objects.select_related("region", "department").exclude(
-        username__startswith=SERVICE_ACCOUNT_PREFIX
+    # Staff only: not the public channel's account, not an enterprise's own login (服务企业).
+    qs = (
+        Person.objects.select_related("region", "department")
+        .exclude(username__startswith=SERVICE_ACCOUNT_PREFIX)
+        .filter(enterprise_account__isnull=True)
     )
     if scope.everything:
         return qs

@@ -18,15 +18,23 @@ SESSION_KEY = "sfw_kind"
 
 
 def is_enterprise(request: HttpRequest) -> bool:
-    """Whether the signed-in person is an enterprise account; asked once a session, then kept."""
+    """Whether the signed-in person is an enterprise account: as marked in the session at sign-in
+    (no query, no write on later requests), or asked of the database for a session from before."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False
     kept = request.session.get(SESSION_KEY)
-    if not (isinstance(kept, list) and len(kept) == 2 and kept[0] == user.pk):
-        kept = [user.pk, "enterprise" if account_of(user) is not None else "staff"]
-        request.session[SESSION_KEY] = kept
-    return kept[1] == "enterprise"
+    if isinstance(kept, list) and len(kept) == 2 and kept[0] == user.pk:
+        return bool(kept[1] == "enterprise")
+    return account_of(user) is not None
+
+
+def mark_at_sign_in(sender: object, request: HttpRequest | None, user: object, **kwargs: object) -> None:
+    """Kept in the session with the login's own write: later requests neither query nor write for it
+    (a write would send the rest of the request's reads to the primary; see sanfuwu.core.routing)."""
+    if request is not None and hasattr(request, "session"):
+        kind = "enterprise" if account_of(user) is not None else "staff"
+        request.session[SESSION_KEY] = [getattr(user, "pk", None), kind]
 
 
 class EnterpriseConfinement:

@@ -41,6 +41,17 @@ class Outcome(models.TextChoices):
     TOO_MANY = "too_many", _("过于频繁，已拒绝")
     FAILED_CHECK = "failed_check", _("未通过人机校验，已拒绝")
     UNKNOWN_CODE = "unknown_code", _("查询码不存在")
+    INVALID = "invalid", _("内容不完整，已退回")
+
+
+class SpentCheck(models.Model):
+    """A human check already used: each worked-out sum lets one form through, once."""
+
+    nonce = models.CharField(max_length=32, unique=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.nonce
 
 
 class Attempt(models.Model):

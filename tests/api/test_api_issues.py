@@ -303,3 +303,17 @@ def test_visits_pairings_coverage_and_rankings_are_read_within_the_persons_scope
     ranking = everyone.get("/api/rankings").json()
     assert ranking["sheets"][0]["columns"][:4] == ["排名", "名次变化", "单位", "指数"]
     assert everyone.get("/api/visits?date_from=2026-13-01").status_code == 400
+
+
+def test_voiding_needs_an_admin_token_even_for_an_administrator(cast: Cast) -> None:
+    issue = new_issue(cast)
+    body = {"version": issue.version, "reason": "重复登记。"}
+    write = post(
+        bearer(cast.people[Role.ADMIN], TokenScope.WRITE), f"/api/issues/{issue.pk}/actions/void", body
+    )
+    assert write.status_code == 403 and "管理" in write.json()["detail"]
+    assert Issue.objects.get(pk=issue.pk).status == Status.REGISTERED
+    admin = post(
+        bearer(cast.people[Role.ADMIN], TokenScope.ADMIN), f"/api/issues/{issue.pk}/actions/void", body
+    )
+    assert admin.status_code == 200 and admin.json()["status"] == Status.VOID

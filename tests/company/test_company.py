@@ -14,11 +14,13 @@ from django.utils import timezone
 
 from sanfuwu.issues.models import Issue, Source, Status
 from sanfuwu.issues.selectors import issue_triage_queue
+from sanfuwu.issues.services import issue_register
 from sanfuwu.people.models import Person, Role
 from sanfuwu.targets.accounts import account_create, invite_create
 from sanfuwu.targets.models import EnterpriseAccount, EnterpriseInvite
 from sanfuwu.tokens.models import TokenScope
 from sanfuwu.tokens.services import token_create
+from sanfuwu.visits.models import Visit, VisitTarget
 from tests.conftest import client_for
 from tests.issues.conftest import Cast, new_issue, payload_for
 
@@ -29,6 +31,17 @@ STRONG = "Xingchen#2026"
 def firm(cast: Cast) -> EnterpriseAccount:
     return account_create(target=cast.world.xiasha_firm, username="xc_contact", name="星辰刘经理", phone="13900002222",
                           password=STRONG, actor=cast.people[Role.DISPATCHER])  # fmt: skip
+
+
+def visited_issue(cast: Cast, title: str = "厂区门口道路破损") -> Issue:
+    """A problem the enterprise raised to the grid worker visiting it."""
+    visitor = cast.people[Role.VISITOR]
+    visit = Visit.objects.create(number=f"ZF-C-{Visit.objects.count()}", visited_at=timezone.now(),
+                                 region=cast.world.touge_grid, notes="走访星辰制药。", recorded_by=visitor)  # fmt: skip
+    VisitTarget.objects.create(visit=visit, target=cast.world.xiasha_firm, visited_on=timezone.localdate())
+    return issue_register(actor=visitor, title=title, description=f"{title}，货车进出困难。", source="visit",
+                          category=cast.category, region=cast.world.touge_grid, target=cast.world.xiasha_firm,
+                          visit=visit, raiser_name="刘经理", raiser_phone="13900002222")  # fmt: skip
 
 
 def signed_in(account: EnterpriseAccount) -> Client:
@@ -47,7 +60,7 @@ def answered(cast: Cast, issue: Issue) -> Issue:
 
 
 def test_it_shows_the_enterprise_its_own_issues_and_not_anothers(cast: Cast, firm: EnterpriseAccount) -> None:
-    own = new_issue(cast)  # about 下沙星辰制药
+    own = visited_issue(cast)
     other = Issue.objects.create(
         number="WT-X-1", title="白杨云帆的问题", description="别家企业的事。", source="visit", category=cast.category,
         region=cast.world.baiyang_grid, target=cast.world.baiyang_firm, tier="deadline",
@@ -148,7 +161,7 @@ def test_it_rates_the_answer_to_what_it_raised_and_unsatisfied_reopens(
 
 
 def test_it_cannot_rate_an_issue_staff_raised_about_it(cast: Cast, firm: EnterpriseAccount) -> None:
-    issue = answered(cast, new_issue(cast))
+    issue = answered(cast, visited_issue(cast))
     client = signed_in(firm)
     assert 'id="rate-form"' not in client.get(reverse("company:issue", args=[issue.pk])).content.decode()
     refused = client.post(
@@ -161,7 +174,7 @@ def test_it_cannot_rate_an_issue_staff_raised_about_it(cast: Cast, firm: Enterpr
 def test_its_issue_page_shows_no_supervision_instruction_or_handler(
     cast: Cast, firm: EnterpriseAccount
 ) -> None:
-    issue = new_issue(cast)
+    issue = visited_issue(cast)
     issue = cast.act(issue, "dispatch", Role.DISPATCHER, **payload_for("dispatch", issue, cast))
     cast.act(issue, "supervise", Role.SUPERVISOR, level="key", note="群众反映强烈，挂牌督办")
     cast.act(Issue.objects.get(pk=issue.pk), "instruct", Role.LEADER, text="请建设局三日内办结")
@@ -232,3 +245,52 @@ def test_the_enterprise_page_lists_its_accounts_for_staff(cast: Cast, firm: Ente
     )
     text = page.content.decode()
     assert 'data-account="xc_contact"' in text and 'id="invite-create"' in text
+
+
+def test_what_others_raised_about_the_enterprise_stays_with_the_office(
+    cast: Cast, firm: EnterpriseAccount
+) -> None:
+    """A resident's complaint naming the firm, a hotline call about it, a problem registered without a
+    visit: the firm sees none of them, neither listed nor by its number."""
+    from tests.raisers.conftest import phone, raise_data
+
+    complaint = phone("10.3.3.3").post(reverse("public:raise"), raise_data(
+        cast.category.pk, enterprise=cast.world.xiasha_firm.credit_code,
+        description="星辰制药夜里排放刺鼻气体，住在旁边的居民睡不着，请查一查。",
+    ))  # fmt: skip
+    assert complaint.status_code == 302
+    hotline = new_issue(cast)
+    whistle = Issue.objects.get(description__startswith="星辰制药夜里")
+    assert whistle.target == cast.world.xiasha_firm
+    client = signed_in(firm)
+    home = client.get(reverse("company:home")).content.decode()
+    assert whistle.number not in home and "刺鼻气体" not in home and hotline.number not in home
+    assert client.get(reverse("company:issue", args=[whistle.pk])).status_code == 404
+    assert client.get(reverse("company:issue", args=[hotline.pk])).status_code == 404
+
+
+def test_an_account_of_a_deactivated_enterprise_is_refused(cast: Cast, firm: EnterpriseAccount) -> None:
+    from sanfuwu.targets.models import Target
+
+    Target.objects.filter(pk=firm.target_id).update(active=False)
+    client = signed_in(firm)
+    assert client.get(reverse("company:home")).status_code == 403
+    assert client.get("/issues/").status_code == 404, "and still nothing of the office's"
+
+
+def test_its_home_asks_the_same_few_questions_however_many_visits(
+    cast: Cast, firm: EnterpriseAccount
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(firm)
+    visited_issue(cast)
+    client.get(reverse("company:home"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("company:home"))
+    for n in range(5):
+        visited_issue(cast, title=f"问题{n}")
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("company:home"))
+    assert len(many) == len(few)

@@ -35,7 +35,7 @@ from sanfuwu.scoring.models import (
     ReviewMeeting,
     ReviewScore,
 )
-from sanfuwu.targets.models import Target
+from sanfuwu.targets.models import EnterpriseAccount, Target
 from sanfuwu.visits.models import (
     Campaign,
     CampaignTarget,
@@ -92,6 +92,7 @@ def _empty_the_district() -> None:
     CampaignTarget.objects.all().delete()
     Campaign.objects.all().delete()
     Pairing.objects.all().delete()
+    EnterpriseAccount.objects.all().delete()  # an enterprise's own login is not a workbook's to carry
     Target.objects.all().delete()
     ManualValue.objects.all().delete()
     ReviewScore.objects.all().delete()

@@ -181,7 +181,7 @@ def test_get_requests_answers_every_field_of_the_spec(cast: Cast) -> None:
     assert [c.tag for c in request] == REQUEST_FIELDS
     fields = {c.tag: c.text or "" for c in request}
     assert fields["service_request_id"] == number and fields["status"] == "open"
-    assert fields["status_notes"].startswith("已交办") and "建设局" in fields["status_notes"]
+    assert fields["status_notes"] == "已交由建设局办理。", "the raiser's plain words, not the office's notes"
     assert (fields["service_code"], fields["service_name"], fields["agency_responsible"]) == (
         "road",
         "道路交通",
@@ -262,7 +262,11 @@ def test_updates_follow_each_step_in_mysocietys_shape(cast: Cast) -> None:
     issue = _grow(cast, 1)[0]
     issue = cast.act(issue, "dispatch", Role.DISPATCHER, **payload_for("dispatch", issue, cast))
     issue = cast.act(issue, "accept", Role.HANDLER)
+    cast.act(issue, "instruct", Role.LEADER, text="请举一反三，排查全线。")
     root = xml(Client().get(f"{BASE}/servicerequestupdates.xml", {"api_key": raw}))
+    assert "举一反三" not in ElementTree.tostring(root, encoding="unicode"), (
+        "a leader's instruction stays inside"
+    )
     assert root.tag == "service_request_updates"
     updates = root.findall("request_update")
     assert [u.findtext("status") for u in updates] == ["ACTION_SCHEDULED", "IN_PROGRESS"]
@@ -274,9 +278,9 @@ def test_updates_follow_each_step_in_mysocietys_shape(cast: Cast) -> None:
         and first.findtext("service_request_id") == issue.number
     )
     assert (
-        first.findtext("description", "").startswith("交办")
-        and first.findtext("external_status_code") == "assigned"
+        first.findtext("description") == "已交办。" and first.findtext("external_status_code") == "assigned"
     )
+    assert updates[1].findtext("description") == "已签收，正在办理。"
     later = (timezone.now() + timedelta(hours=1)).isoformat()
     assert as_json(Client().get(f"{BASE}/servicerequestupdates.json",
                                 {"api_key": raw, "start_date": later})) == []  # fmt: skip
@@ -294,3 +298,13 @@ def test_an_unknown_format_or_method_is_refused(cast: Cast) -> None:
     assert Client().get(f"{BASE}/services.csv").status_code == 404
     wrong = Client().post(f"{BASE}/services.json")
     assert wrong.status_code == 400 and error_of(wrong, "json")[0] == 400
+
+
+def test_a_post_that_fails_half_way_writes_nothing(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("the origin could not be written")
+
+    monkeypatch.setattr(OpenRequest.objects, "create", broken)
+    with pytest.raises(RuntimeError):
+        raise_one(cast, key(cast))
+    assert not Issue.objects.exists()

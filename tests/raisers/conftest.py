@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from typing import Any
 
@@ -18,7 +19,7 @@ __all__ = ["cast", "check_token", "phone", "raise_data"]
 
 def check_token(a: int = 3, b: int = 4, age: float = 10) -> str:
     """The form's sum as the page would have signed it `age` seconds ago."""
-    return signing.dumps({"a": a, "b": b, "t": int(time.time() - age)}, salt=SALT)
+    return signing.dumps({"a": a, "b": b, "t": int(time.time() - age), "n": secrets.token_hex(8)}, salt=SALT)
 
 
 def raise_data(category_pk: int, **over: Any) -> dict[str, Any]:

@@ -185,3 +185,13 @@ def test_strangers_reach_the_public_pages_but_not_the_refusals(cast: Cast) -> No
     assert stranger.get(reverse("public:track")).status_code == 200
     refused = stranger.get(reverse("public:refusals"))
     assert refused.status_code == 302 and refused["Location"].startswith(reverse("login"))
+
+
+def test_once_content_the_raiser_cannot_take_it_back(cast: Cast, resident: Client) -> None:
+    issue, code = _raise(cast, resident)
+    issue = _handle_and_answer(cast, issue)
+    assert _rate(resident, code, issue, Rating.SATISFIED).status_code == 302
+    refused = _rate(resident, code, issue, Rating.UNSATISFIED, "又不满意了")
+    assert refused.status_code == 409 and "不能重复评价" in refused.content.decode()
+    issue.refresh_from_db()
+    assert (issue.status, issue.rating) == (Status.RESOLVED, Rating.SATISFIED)

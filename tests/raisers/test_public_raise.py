@@ -174,3 +174,86 @@ def test_old_attempts_are_forgotten_and_recent_ones_kept(cast: Cast) -> None:
     recent = Attempt.objects.create(step="raise", outcome=Outcome.TOO_MANY, address="10.0.0.1")
     assert attempts_forget() == 1
     assert list(Attempt.objects.all()) == [recent]
+
+
+def test_a_worked_out_sum_lets_one_form_through_once(cast: Cast) -> None:
+    token = check_token()
+    first = phone("10.4.0.1").post(reverse("public:raise"), raise_data(cast.category.pk, check=token))
+    again = phone("10.4.0.2").post(reverse("public:raise"), raise_data(cast.category.pk, check=token))
+    assert first.status_code == 302 and again.status_code == 400
+    assert "已经用过" in again.content.decode() and Issue.objects.count() == 1
+
+
+def test_without_the_device_mark_an_address_counts_as_one_phone(cast: Cast) -> None:
+    bare = Client(REMOTE_ADDR="10.5.0.1")  # never opened the form: no device cookie
+    for _ in range(3):
+        assert bare.post(reverse("public:raise"), raise_data(cast.category.pk)).status_code == 302
+    assert bare.post(reverse("public:raise"), raise_data(cast.category.pk)).status_code == 429
+    assert Issue.objects.count() == 3
+
+
+def test_one_ipv6_block_counts_as_one_address(cast: Cast) -> None:
+    for n in range(5):
+        assert (
+            phone(f"2001:db8:1:2::{n + 1}")
+            .post(reverse("public:raise"), raise_data(cast.category.pk))
+            .status_code
+            == 302
+        )
+    refused = phone("2001:db8:1:2:ffff::9").post(reverse("public:raise"), raise_data(cast.category.pk))
+    assert refused.status_code == 429
+    assert Attempt.objects.filter(outcome=Outcome.TOO_MANY).get().address == "2001:db8:1:2::"
+
+
+def test_the_channel_takes_only_so_many_an_hour_from_everywhere(cast: Cast, monkeypatch) -> None:
+    from sanfuwu.raisers import limits
+
+    monkeypatch.setattr(limits, "ALL_PER_HOUR", 2)
+    for n in range(2):
+        assert (
+            phone(f"10.6.0.{n}").post(reverse("public:raise"), raise_data(cast.category.pk)).status_code
+            == 302
+        )
+    assert phone("10.6.1.1").post(reverse("public:raise"), raise_data(cast.category.pk)).status_code == 429
+
+
+def test_the_count_is_taken_again_under_the_lock(cast: Cast, monkeypatch) -> None:
+    """A burst passes the first count together; the second, under the lock, refuses all but the
+    slots left and writes nothing for the others."""
+    from sanfuwu.portal.views import public
+    from sanfuwu.raisers import limits
+
+    for _ in range(5):
+        phone("10.7.0.1").post(reverse("public:raise"), raise_data(cast.category.pk))
+    calls = []
+
+    def first_count_passes(**kwargs: object) -> bool:
+        calls.append(kwargs)
+        return False if len(calls) == 1 else limits.too_many(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(public, "too_many", first_count_passes)
+    response = phone("10.7.0.1").post(reverse("public:raise"), raise_data(cast.category.pk))
+    assert response.status_code == 429 and len(calls) == 2
+    assert Issue.objects.count() == 5
+
+
+def test_incomplete_forms_count_against_the_address(cast: Cast) -> None:
+    from sanfuwu.raisers.limits import FAILED_CHECKS_PER_HOUR
+
+    prober = phone("10.8.0.1")
+    for n in range(FAILED_CHECKS_PER_HOUR):
+        bad = prober.post(reverse("public:raise"), raise_data(cast.category.pk, enterprise=f"猜测公司{n}"))
+        assert bad.status_code == 400
+    assert prober.post(reverse("public:raise"), raise_data(cast.category.pk)).status_code == 429
+    assert Attempt.objects.filter(outcome=Outcome.INVALID).count() == FAILED_CHECKS_PER_HOUR
+
+
+def test_the_code_is_keyed_with_the_sites_secret(cast: Cast, settings) -> None:
+    import hashlib
+
+    from sanfuwu.raisers.codes import code_hash
+
+    assert code_hash("ABCDEFGHJK") != hashlib.sha256(b"ABCDEFGHJK").hexdigest()
+    before = code_hash("ABCDEFGHJK")
+    settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789"
+    assert code_hash("ABCDEFGHJK") != before

@@ -41,6 +41,8 @@ def enterprise_only(view: Any) -> Any:
         account = account_of(request.user)
         if account is None:
             raise Http404("这里是企业账号的页面")
+        if not account.target.active:
+            raise PermissionDenied(_("该企业已停用，企业账号暂不能使用，请联系工作人员。"))
         return view(request, account, *args, **kwargs)
 
     return wrapped

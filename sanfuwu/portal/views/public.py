@@ -18,7 +18,7 @@ from sanfuwu.people.roles import CHANNEL_WATCHERS
 from sanfuwu.portal.access import roles_required
 from sanfuwu.raisers.codes import code_clean, code_shown
 from sanfuwu.raisers.forms import RaiseForm, RateForm, TrackForm
-from sanfuwu.raisers.limits import attempt_record, check_new, check_passed, too_many
+from sanfuwu.raisers.limits import address_of, attempt_record, check_new, check_passed, slot, too_many
 from sanfuwu.raisers.models import Outcome, Step
 from sanfuwu.raisers.selectors import progress_of, raised_by_code, refusals_recent
 from sanfuwu.raisers.services import public_raise, public_rate
@@ -33,7 +33,7 @@ def _device(request: HttpRequest) -> str:
 
 
 def _address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return address_of(request.META.get("REMOTE_ADDR"))
 
 
 def _answer(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -56,6 +56,10 @@ def _too_many_page(request: HttpRequest, step: str) -> HttpResponse:
     return _answer(request, "public/refused.html", {}, status=429)
 
 
+class _Flood(Exception):
+    """The limit was reached while waiting for the lock: nothing is written."""
+
+
 def _put_errors(form: Any, exc: ValidationError) -> None:
     """The service's refusal at the form's own fields; one the form does not show, above it."""
     for field, messages in exc.message_dict.items():
@@ -71,7 +75,12 @@ def raise_form(request: HttpRequest) -> HttpResponse:
         if too_many(step=Step.RAISE, address=_address(request), device=_device(request)):
             return _too_many_page(request, Step.RAISE)
         status = 400
-        if form.is_valid():
+        if not form.is_valid():
+            # Counted like a failed check: nobody tries names of enterprises, or anything, for free.
+            attempt_record(
+                step=Step.RAISE, outcome=Outcome.INVALID, address=_address(request), device=_device(request)
+            )
+        else:
             data = form.cleaned_data
             if not check_passed(request.POST.get("check", ""), data["answer"], data["website"]):
                 attempt_record(
@@ -80,16 +89,22 @@ def raise_form(request: HttpRequest) -> HttpResponse:
                     address=_address(request),
                     device=_device(request),
                 )
-                form.add_error("answer", _("计算结果不对，或填写时间过短，请重新计算后提交。"))
+                form.add_error("answer", _("计算结果不对、已经用过，或填写时间过短，请重新计算后提交。"))
             else:
                 try:
-                    raised = public_raise(
-                        description=data["description"], category=data["category"], region=data["region"],
-                        address=data["address"], latitude=data["latitude"], longitude=data["longitude"],
-                        target=data["enterprise"], raiser_name=data["raiser_name"],
-                        raiser_phone=data["raiser_phone"], photos=data["photos"],
-                        from_address=_address(request), device=_device(request),
-                    )  # fmt: skip
+                    # Counted again under the lock, so that a burst cannot all pass the count above.
+                    with slot(address=_address(request), device=_device(request)):
+                        if too_many(step=Step.RAISE, address=_address(request), device=_device(request)):
+                            raise _Flood
+                        raised = public_raise(
+                            description=data["description"], category=data["category"], region=data["region"],
+                            address=data["address"], latitude=data["latitude"], longitude=data["longitude"],
+                            target=data["enterprise"], raiser_name=data["raiser_name"],
+                            raiser_phone=data["raiser_phone"], photos=data["photos"],
+                            from_address=_address(request), device=_device(request),
+                        )  # fmt: skip
+                except _Flood:
+                    return _too_many_page(request, Step.RAISE)
                 except ValidationError as exc:
                     _put_errors(form, exc)
                 else:
