@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -20,6 +18,7 @@ from ninja import Status as Answer
 
 from sanfuwu.api.auth import caller, token_of
 from sanfuwu.api.errors import REFUSALS, ApiError, ErrorOut, field_errors
+from sanfuwu.api.keyset import before_cursor, cursor_of
 from sanfuwu.api.schemas import ActionIn, EventOut, IssueDetailOut, IssueIn, IssuePage, Named
 from sanfuwu.issues.filters import IssueFilterForm, filter_issues
 from sanfuwu.issues.forms import ACTION_FORMS, IssueForm
@@ -84,21 +83,6 @@ def _detail(issue: Issue, person: Person, can_act: bool) -> dict[str, Any]:
     }
 
 
-def _cursor(issue: Issue) -> str:
-    return base64.urlsafe_b64encode(f"{issue.registered_at.isoformat()}|{issue.pk}".encode()).decode()
-
-
-def _after(qs: QuerySet[Issue], cursor: str) -> QuerySet[Issue]:
-    try:
-        moment, _sep, pk = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        at, last = datetime.fromisoformat(moment), int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ApiError(
-            400, _("翻页参数 after 无效，请使用上一页返回的 next。"), {"after": [_("无效的翻页参数。")]}
-        ) from None
-    return qs.filter(Q(registered_at__lt=at) | Q(registered_at=at, pk__lt=last))
-
-
 def _get(person: Person, pk: int) -> Issue:
     try:
         return issue_get_for(person, pk)
@@ -132,11 +116,14 @@ def issue_list(
         raise ApiError(400, _("筛选条件有误。"), errors)
     qs = filter_issues(issues_visible_to(person), form.cleaned_data).order_by("-registered_at", "-pk")
     if after:
-        qs = _after(qs, after)
+        qs = qs.filter(before_cursor("registered_at", after))
     rows = list(qs[: limit + 1])
     contact = raiser_contact_for(person)
     items = [issue_out(i, person, contact) for i in rows[:limit]]
-    return {"items": items, "next": _cursor(rows[limit - 1]) if len(rows) > limit else None}
+    return {
+        "items": items,
+        "next": cursor_of(rows[limit - 1].registered_at, rows[limit - 1].pk) if len(rows) > limit else None,
+    }
 
 
 @router.get("/issues/{issue_id}", response={200: IssueDetailOut, **REFUSALS}, summary="问题详情")

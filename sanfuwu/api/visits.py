@@ -4,12 +4,10 @@ exports write, from the same code, so that a number here is the number in the fi
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -17,6 +15,7 @@ from ninja import Query, Router, Schema
 from sanfuwu.api.auth import caller
 from sanfuwu.api.errors import REFUSALS, ApiError
 from sanfuwu.api.issues import MAX_ID, MAX_LIMIT, _named
+from sanfuwu.api.keyset import before_cursor, cursor_of
 from sanfuwu.api.schemas import Named
 from sanfuwu.core.periods import day_start
 from sanfuwu.portal.exporting import coverage_export, ranking_export
@@ -95,14 +94,7 @@ def visit_list(
         qs = qs.filter(visited_at__lt=day_start(end + timedelta(days=1)))
     qs = qs.order_by("-visited_at", "-pk")
     if after:
-        try:
-            moment, _sep, pk = base64.urlsafe_b64decode(after.encode()).decode().partition("|")
-            at, last = datetime.fromisoformat(moment), int(pk)
-        except (ValueError, binascii.Error, UnicodeDecodeError):
-            raise ApiError(
-                400, _("翻页参数 after 无效，请使用上一页返回的 next。"), {"after": [_("无效的翻页参数。")]}
-            ) from None
-        qs = qs.filter(Q(visited_at__lt=at) | Q(visited_at=at, pk__lt=last))
+        qs = qs.filter(before_cursor("visited_at", after))
     rows = list(qs[: limit + 1])
     items = [
         {"id": v.pk, "number": v.number, "visited_at": v.visited_at, "form": v.form, "region": _named(v.region),
@@ -111,12 +103,7 @@ def visit_list(
          "issues": v.issue_count}
         for v in rows[:limit]
     ]  # fmt: skip
-    following = rows[limit - 1] if len(rows) > limit else None
-    cursor = (
-        base64.urlsafe_b64encode(f"{following.visited_at.isoformat()}|{following.pk}".encode()).decode()
-        if following
-        else None
-    )
+    cursor = cursor_of(rows[limit - 1].visited_at, rows[limit - 1].pk) if len(rows) > limit else None
     return {"items": items, "next": cursor}
 
 
