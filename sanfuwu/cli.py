@@ -27,7 +27,9 @@ def main() -> None:
 
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     asks_help = "-h" in sys.argv[2:] or "--help" in sys.argv[2:]
-    if command not in WITHOUT_DATABASE and not asks_help:
+    # Rebuilding the shipped model reads the corpus only.
+    shipped = command == "triage" and "--shipped" in sys.argv[2:]
+    if command not in WITHOUT_DATABASE and not asks_help and not shipped:
         django.setup()
         from django.core.management import get_commands
 

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "sanfuwu.notify",
     "sanfuwu.raisers",
     "sanfuwu.tokens",
+    "sanfuwu.triage",
     "sanfuwu.api",
     # For its API docs' own static files (Swagger UI), served here rather than from a CDN.
     "ninja",

@@ -18,6 +18,7 @@ from sanfuwu.issues.rules import NEW, Actor
 from sanfuwu.orgs.models import Category, Region
 from sanfuwu.people.models import Person
 from sanfuwu.targets.models import Target
+from sanfuwu.triage.intake import issue_note_intake
 
 if TYPE_CHECKING:
     from sanfuwu.visits.models import Visit
@@ -90,6 +91,7 @@ def issue_register(
     issue.full_clean(exclude=REFERENCES, validate_unique=False, validate_constraints=False)
     issue.save()
     history_save_step(h)
+    issue_note_intake(issue=issue)
     if told_on_spot:
         issue = _close_on_spot(issue, actor, spot_rating)
     return issue

@@ -54,6 +54,7 @@ from sanfuwu.issues.workflow import Conflict, NotAllowed, issue_act
 from sanfuwu.orgs.models import Category, Department, Region, RegionKind
 from sanfuwu.people.models import Person
 from sanfuwu.people.scope import scope_of
+from sanfuwu.triage.suggest import issue_suggest_at_dispatch
 from sanfuwu.workdays.calendar import UnknownYearError, add_workdays
 
 # How long an issue has waited, in the buckets a dispatcher sorts by.
@@ -512,6 +513,7 @@ def issues_dispatch_each(
         except ValidationError as exc:
             outcomes.append(BatchOutcome(pk, issue, False, "；".join(exc.messages)))
         else:
+            issue_suggest_at_dispatch(issue=done, department=lead_department)
             message = _("交办成功")
             if done.due_date:
                 message = _("交办成功，到期日：%(due)s") % {"due": due_label(done.due_date)}

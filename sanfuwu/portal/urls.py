@@ -14,6 +14,7 @@ from sanfuwu.portal.views import (
     people,
     public,
     race,
+    suggest,
     targets,
     tokens,
     triage,
@@ -125,6 +126,12 @@ token_patterns = [
     path("<int:pk>/revoke/", tokens.token_revoke_view, name="revoke"),
 ]
 
+# Suggestions while writing an issue down: categories for the words typed, a visit's notes split.
+triage_patterns = [
+    path("suggest/", suggest.suggest, name="suggest"),
+    path("split/", suggest.split, name="split"),
+]
+
 inbox_patterns = [
     path("", inbox.inbox, name="list"),
     path("<int:pk>/open/", inbox.inbox_open, name="open"),
@@ -148,6 +155,7 @@ urlpatterns = [
     path("race/", include((race_patterns, "race"))),
     path("imports/", include((import_patterns, "imports"))),
     path("inbox/", include((inbox_patterns, "inbox"))),
+    path("triage/", include((triage_patterns, "triage"))),
     path("public/", include((public_patterns, "public"))),
     path("company/", include((company_patterns, "company"))),
     path("tokens/", include((token_patterns, "tokens"))),

@@ -45,6 +45,8 @@ from sanfuwu.orgs.models import Department
 from sanfuwu.people.models import Role
 from sanfuwu.portal.access import person_of, roles_required
 from sanfuwu.portal.views.listing import issue_page
+from sanfuwu.triage.selectors import advice_for_rows
+from sanfuwu.triage.suggest import issue_suggest_at_dispatch
 
 # Sent with every dispatch's answer: the queue's counts reload themselves on it.
 CHANGED = "triage-changed"
@@ -67,6 +69,8 @@ def _row(
             issue=issue, departments=departments, returned_by=returned_department_ids(issue)
         )
     row: dict[str, Any] = {"issue": issue, "returns": returns_of(issue), "form": form, **extra}
+    if form is not None and "advice" not in row:
+        row["advice"] = advice_for_rows([issue]).get(issue.pk)
     if form is not None:
         row["due"] = _due_of(form, dues)
     since = getattr(issue, "waiting_since", None)
@@ -95,7 +99,9 @@ def triage(request: HttpRequest) -> HttpResponse:
     page, _query = issue_page(request, triage_order(triage_rows(person, filters)))
     departments = active_departments()
     dues = DuePreviews(timezone.localdate())
-    rows = [_row(issue, departments, dues) for issue in triage_issues(list(page.object_list))]
+    issues = triage_issues(list(page.object_list))
+    advice = advice_for_rows(issues)
+    rows = [_row(issue, departments, dues, advice=advice.get(issue.pk)) for issue in issues]
     context = {
         "form": form,
         "more_open": bool(set(filters) - {"q"}),
@@ -176,6 +182,7 @@ def triage_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors_at_fields(form, exc)
         else:
+            issue_suggest_at_dispatch(issue=issue, department=form.cleaned_data["lead_department"])
             if not request.htmx:  # type: ignore[attr-defined]
                 messages.success(request, _dispatched(issue))
                 return redirect("issues:triage")

@@ -54,6 +54,19 @@
     }
   });
 
+  // A suggested department, clicked, becomes the row's lead department (one click accepts it).
+  document.addEventListener("click", function (event) {
+    var pick = event.target instanceof Element && event.target.closest("[data-suggest-lead]");
+    if (!pick) return;
+    var select = document.getElementById(pick.dataset.for);
+    if (!select) return;
+    select.value = pick.dataset.suggestLead;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    pick.parentElement.querySelectorAll("[data-suggest-lead]").forEach(function (b) {
+      b.classList.toggle("active", b === pick);
+    });
+  });
+
   document.addEventListener("htmx:afterSettle", refresh);
   document.addEventListener("htmx:oobAfterSwap", refresh);
   document.addEventListener("DOMContentLoaded", refresh);

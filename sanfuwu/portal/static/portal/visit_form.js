@@ -21,8 +21,31 @@
     problems.insertAdjacentHTML("beforeend", html);
     total.value = String(index + 1);
     numberProblems();
+    if (window.htmx) window.htmx.process(problems.lastElementChild);
     return problems.lastElementChild;
   }
+
+  // The problems split from the notes, as confirmed or edited, each becomes a problem of the form;
+  // an empty first problem is filled rather than left standing.
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-split-add]");
+    if (!button) return;
+    const panel = button.closest("[data-split]");
+    panel.querySelectorAll("[data-split-row]").forEach((row) => {
+      if (!row.querySelector("[data-split-keep]").checked) return;
+      const text = row.querySelector("[data-split-text]").value.trim();
+      if (!text) return;
+      const blank = Array.from(problems.querySelectorAll(".problem")).find(
+        (p) => !p.querySelector("textarea").value.trim()
+      );
+      const problem = blank || addProblem();
+      problem.querySelector("textarea").value = text;
+      const select = problem.querySelector("select[name$='category']");
+      if (select) select.value = row.querySelector("[data-split-category]").value;
+    });
+    panel.remove();
+    save();
+  });
 
   document.getElementById("add-problem").addEventListener("click", () => {
     const added = addProblem();

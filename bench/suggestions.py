@@ -1,0 +1,216 @@
+"""Benchmark: how good and how fast triage's suggestions are.
+
+    .venv/bin/python -m bench.suggestions            # BENCH_DUP_ISSUES=1000000 by default
+
+- Suggestion: top-1 and top-3 accuracy of the shipped model, overall and per category, on the
+  labelled set in bench/data/triage_labelled.tsv (written apart from the training corpus; the
+  run checks that no line of it is in the corpus), and the time one suggestion takes in process
+  (categories, confidences and the words that decided them).
+- Splitting: precision and recall of the problems split from bench/data/triage_split.jsonl: a
+  problem found counts when it holds the expected words or they hold it, each matched once.
+- Duplicate search: BENCH_DUP_ISSUES texts made from the corpus and the labelled set (each with
+  its places, numbers, punctuation and clause order changed) banded into an SQLite table as the
+  product bands its issues, then 200 searches: the time each takes (the product's candidate
+  query, the candidates' texts read, their similarity computed) and recall@10 against a brute
+  force over every text, counting the brute force's top 10 at or above the product's floor.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from sanfuwu.triage.classifier import Model
+from sanfuwu.triage.corpus import SHIPPED_MODEL, corpus_examples
+from sanfuwu.triage.similar import BANDS, CANDIDATES, LIKELY, band_keys, bigrams
+from sanfuwu.triage.text import jaccard
+
+DATA = Path(__file__).resolve().parent / "data"
+DUP_ISSUES = int(os.environ.get("BENCH_DUP_ISSUES", "1000000"))
+RECALL_QUERIES = 50
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
+
+
+def suggestion(model: Model) -> None:
+    rows = [
+        line.split("\t", 1) for line in (DATA / "triage_labelled.tsv").read_text("utf-8").splitlines() if line
+    ]
+    seen = {text for _code, text in corpus_examples()}
+    overlap = sum(text in seen for _code, text in rows)
+    top1, top3 = Counter(), Counter()
+    per = Counter()
+    confusion: Counter[tuple[str, str]] = Counter()
+    times = []
+    for code, text in rows:
+        started = time.perf_counter()
+        ranked = model.ranked(text)
+        model.reasons(text, ranked[0][0])
+        times.append((time.perf_counter() - started) * 1000)
+        labels = [label for label, _p in ranked[:3]]
+        per[code] += 1
+        top1[code] += labels[0] == code
+        top3[code] += code in labels
+        if labels[0] != code:
+            confusion[(code, labels[0])] += 1
+    n = len(rows)
+    print(f"## 分类建议（{n} 条标注文本，与训练语料重合 {overlap} 条）")
+    print(f"top-1 {sum(top1.values()) / n:.1%}  top-3 {sum(top3.values()) / n:.1%}")
+    print(
+        f"每条建议耗时（进程内）：p50 {pct(times, 50):.2f} ms  p95 {pct(times, 95):.2f} ms  最长 {max(times):.2f} ms"
+    )
+    print("| 分类 | 条数 | top-1 | top-3 |")
+    print("|---|---:|---:|---:|")
+    for code in sorted(per):
+        print(f"| {code} | {per[code]} | {top1[code] / per[code]:.0%} | {top3[code] / per[code]:.0%} |")
+    print(
+        "最常见的误判（实际 → 建议）：" + "；".join(f"{a}→{b} {k}" for (a, b), k in confusion.most_common(8))
+    )
+
+
+def _matches(found: list[str], expected: list[str]) -> int:
+    left = list(expected)
+    hits = 0
+    for f in found:
+        for e in left:
+            if e in f or f in e:
+                left.remove(e)
+                hits += 1
+                break
+    return hits
+
+
+def splitting() -> None:
+    import django
+
+    os.environ.setdefault("SANFUWU_VAR_DIR", tempfile.mkdtemp(prefix="sanfuwu-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanfuwu.settings")
+    django.setup()
+    from sanfuwu.triage.split import split_parts
+
+    found_n = expected_n = hit_n = exact = 0
+    for line in (DATA / "triage_split.jsonl").read_text("utf-8").splitlines():
+        case = json.loads(line)
+        found = split_parts(case["text"])
+        expected = [p["text"] for p in case["problems"]]
+        hits = _matches(found, expected)
+        found_n += len(found)
+        expected_n += len(expected)
+        hit_n += hits
+        exact += hits == len(expected) == len(found)
+    cases = len((DATA / "triage_split.jsonl").read_text("utf-8").splitlines())
+    print(f"\n## 走访记录拆分（{cases} 段，应拆出 {expected_n} 个问题）")
+    print(
+        f"精确率 {hit_n / max(found_n, 1):.1%}  召回率 {hit_n / max(expected_n, 1):.1%}  整段完全拆对 {exact}/{cases}"
+    )
+
+
+def _variant(text: str, rng: random.Random) -> str:
+    """The same problem told again: clauses reordered, punctuation changed, a number or place changed."""
+    clauses = [c for c in text.replace("。", "，").replace("；", "，").split("，") if c]
+    if len(clauses) > 1 and rng.random() < 0.5:
+        rng.shuffle(clauses)
+    joined = rng.choice(["，", "。", "；", " "]).join(clauses)
+    digits = "0123456789"
+    return "".join(rng.choice(digits) if ch in digits else ch for ch in joined)
+
+
+def duplicates() -> None:
+    rng = random.Random(7)
+    bases = [text for _code, text in corpus_examples()]
+    bases += [
+        line.split("\t", 1)[1]
+        for line in (DATA / "triage_labelled.tsv").read_text("utf-8").splitlines()
+        if line
+    ]
+    prefixes = ["", "来电人反映：", "网格员巡查发现，", "居民反映", "企业反映", "走访中了解到，"]
+    places = ["头格社区", "中沙社区", "东沙湖社区", "白杨街道", "下沙街道", "医药港小镇", "新围村", ""]
+    folder = Path(tempfile.mkdtemp(prefix="sanfuwu-dups-"))
+    db = sqlite3.connect(folder / "dups.sqlite3")
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("CREATE TABLE issue (id INTEGER PRIMARY KEY, text TEXT NOT NULL)")
+    db.execute("CREATE TABLE band (issue_id INTEGER NOT NULL, key INTEGER NOT NULL)")
+    started = time.perf_counter()
+    texts: list[str] = []
+    batch_i, batch_b = [], []
+    for i in range(1, DUP_ISSUES + 1):
+        text = rng.choice(prefixes) + rng.choice(places) + _variant(rng.choice(bases), rng)
+        texts.append(text)
+        batch_i.append((i, text))
+        batch_b.extend((i, k) for k in band_keys(bigrams(text)))
+        if len(batch_i) == 20000:
+            db.executemany("INSERT INTO issue VALUES (?, ?)", batch_i)
+            db.executemany("INSERT INTO band VALUES (?, ?)", batch_b)
+            batch_i, batch_b = [], []
+    db.executemany("INSERT INTO issue VALUES (?, ?)", batch_i)
+    db.executemany("INSERT INTO band VALUES (?, ?)", batch_b)
+    db.execute("CREATE INDEX band_key ON band (key, issue_id)")
+    db.commit()
+    built = time.perf_counter() - started
+    size = (folder / "dups.sqlite3").stat().st_size
+    sql = (
+        "SELECT issue_id FROM band WHERE key IN ({}) GROUP BY issue_id "
+        "ORDER BY COUNT(*) DESC, issue_id DESC LIMIT ?"
+    )
+    times, results = [], []
+    queries = [_variant(texts[rng.randrange(len(texts))], rng) for _ in range(200)]
+    for query in queries:
+        t0 = time.perf_counter()
+        grams = bigrams(query)
+        keys = band_keys(grams)
+        ids = [r[0] for r in db.execute(sql.format(",".join("?" * len(keys))), [*keys, CANDIDATES])]
+        marks = ",".join("?" * len(ids))
+        found = []
+        for pk, text in db.execute(f"SELECT id, text FROM issue WHERE id IN ({marks})", ids):
+            s = jaccard(grams, bigrams(text))
+            if s >= LIKELY:
+                found.append((s, pk))
+        results.append([pk for _s, pk in sorted(found, reverse=True)[:10]])
+        times.append((time.perf_counter() - t0) * 1000)
+    # Brute force over every text for the first RECALL_QUERIES searches, in one pass: the truth
+    # the index is measured against.
+    probe = [bigrams(q) for q in queries[:RECALL_QUERIES]]
+    scored: list[list[tuple[float, int]]] = [[] for _ in probe]
+    for pk, text in enumerate(texts, start=1):
+        g = bigrams(text)
+        for n, q in enumerate(probe):
+            s = jaccard(q, g)
+            if s >= LIKELY:
+                scored[n].append((s, pk))
+    recalls = []
+    for n, hits in enumerate(scored):
+        truth = [pk for _s, pk in sorted(hits, reverse=True)[:10]]
+        if truth:
+            recalls.append(len(set(results[n]) & set(truth)) / len(truth))
+    print(
+        f"\n## 相似问题查找（SQLite，{len(texts):,} 条问题，{BANDS} 个分段，文件 {size / 1e6:.0f} MB，建索引 {built:.0f} s）"
+    )
+    print(f"每次查找：p50 {pct(times, 50):.1f} ms  p95 {pct(times, 95):.1f} ms；"
+          f"recall@10（暴力查找中相似度 ≥ {LIKELY} 的前 10 条）{statistics.mean(recalls):.3f}，"
+          f"{len(recalls)} 次查找有这样的结果")  # fmt: skip
+    db.close()
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
+
+
+def main() -> None:
+    model = Model.loads(SHIPPED_MODEL.read_text("utf-8"))
+    suggestion(model)
+    splitting()
+    duplicates()
+
+
+if __name__ == "__main__":
+    main()
