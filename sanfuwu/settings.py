@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "sanfuwu.raisers",
     "sanfuwu.tokens",
     "sanfuwu.triage",
+    "sanfuwu.coordination",
     "sanfuwu.api",
     # For its API docs' own static files (Swagger UI), served here rather than from a CDN.
     "ninja",
@@ -177,6 +178,8 @@ SANFUWU_REDIS_URL = env_str("SANFUWU_REDIS_URL", "")
 SANFUWU_SITE_URL = env_str("SANFUWU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The district's box (south, west, north, east; WGS-84 degrees): a place given with an issue must
 # lie in it. The default holds the demo district, 杭州经济技术开发区 (下沙、白杨、河庄).
+# 共性问题: a topic raised in at least this many distinct places (targets or regions) in a period.
+SANFUWU_COMMON_PROBLEM_PLACES = env_int("SANFUWU_COMMON_PROBLEM_PLACES", 3)
 SANFUWU_DISTRICT_BOUNDS = env_bounds("SANFUWU_DISTRICT_BOUNDS", (30.20, 120.20, 30.45, 120.65))
 
 STATIC_ROOT = VAR_DIR / "static"

@@ -118,6 +118,8 @@ class ActionIn(Schema):
     item_id: Id | None = None
     milestone_id: Id | None = None
     handler: Id | None = None
+    # merge: the number of the issue this one repeats (WT-2025-000123).
+    original: Annotated[str, Field(max_length=20)] | None = None
 
 
 class IssueIn(Schema):

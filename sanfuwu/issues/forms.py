@@ -200,6 +200,20 @@ class VoidForm(ActionForm):
     reason = forms.CharField(label=_("作废原因"), max_length=200)
 
 
+class MergeForm(ActionForm):
+    original = forms.CharField(
+        label=_("并入的问题编号"),
+        max_length=20,
+        help_text=_("例如 WT-2025-000123；本问题作废，由该问题一并办理、答复。"),
+    )
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+    def clean_original(self) -> Issue | None:
+        # A number nobody has, or one outside the dispatcher's territory: the step says so alike.
+        number = self.cleaned_data["original"].strip().upper()
+        return Issue.objects.select_related("region").filter(number=number).first()
+
+
 class SuperviseForm(ActionForm):
     level = forms.ChoiceField(label=_("督办级别"), choices=SupervisionLevel.choices)
     note = forms.CharField(label=_("督办意见"), required=False, widget=TEXTAREA, max_length=1000)
@@ -245,7 +259,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "refuse_extension": DecisionForm, "make_long_term": LongTermForm, "resolve": ResolveForm,
     "feedback": FeedbackForm, "rate": RateForm, "close": CloseForm, "void": VoidForm,
     "supervise": SuperviseForm, "instruct": InstructForm, "check_item": CheckItemForm,
-    "complete_milestone": MilestoneForm, "assign_handler": AssignHandlerForm,
+    "complete_milestone": MilestoneForm, "assign_handler": AssignHandlerForm, "merge": MergeForm,
 }  # fmt: skip
 
 

@@ -59,6 +59,7 @@ class Action(models.TextChoices):
     INSTRUCT = "instruct", _("批示")
     CHECK_ITEM = "check_item", _("完成清单事项")
     ASSIGN_HANDLER = "assign_handler", _("分派经办人")
+    MERGE = "merge", _("合并重复")
 
 
 # Status groups, named once: the workflow's rules, the lists, the home page, the dashboard, the
@@ -184,6 +185,15 @@ class Issue(models.Model):
     feedback = models.TextField(_("答复内容"), blank=True)
     rating = models.CharField(_("回访评价"), max_length=16, choices=Rating.choices, blank=True)
     void_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
+    # 重复问题: merged into this one, which is handled for both; its raiser gets the same answer.
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("重复于"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
     registered_at = models.DateTimeField(_("登记时间"), default=timezone.now)
     dispatched_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)

@@ -38,6 +38,8 @@ TEXTS: dict[str, str] = {
     "resolve_evidence": gettext_noop("%(note)s\n佐证材料：%(names)s"),
     "on_behalf": gettext_noop("代 %(name)s"),
     "on_behalf_note": gettext_noop("%(note)s（代 %(name)s）"),
+    "merge": gettext_noop("与 %(number)s 重复，已并入该问题办理。%(note)s"),
+    "merged_answer": gettext_noop("随 %(number)s 答复：%(feedback)s"),
 }
 
 # Values that are a choice's code, worded by its label in the reader's language.

@@ -170,6 +170,8 @@ RULES: dict[str, Rule] = {
         HANDLING_STATUSES | {Status.RESOLVED},
         (_grant(Relation.LEAD, Role.HANDLER, Role.HEAD), _grant(Relation.TERRITORY, Role.DISPATCHER)),
     ),
+    # A duplicate found while sorting is merged into the issue that is handled for both.
+    Action.MERGE: Rule(AWAITING_DISPATCH_STATUSES, (_grant(Relation.TERRITORY, Role.DISPATCHER),)),
     # The head (负责人) gives a signed-for issue of the department to one of its handlers, or to another.
     Action.ASSIGN_HANDLER: Rule(HANDLING_STATUSES, (_grant(Relation.LEAD, Role.HEAD),)),
 }

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from sanfuwu.issues.attachments import attachment_check
 from sanfuwu.issues.history import Change, History
 from sanfuwu.issues.models import (
+    OPEN_STATUSES,
     Action,
     Assignment,
     AssignmentState,
@@ -407,6 +408,32 @@ def void(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
         (a, {"state": AssignmentState.WITHDRAWN}) for a in h.assignments if a.state == AssignmentState.PENDING
     )
     return Change(Status.VOID, {"void_reason": reason}, note=reason, update=withdrawn)
+
+
+@step(Action.MERGE)
+def merge(h: History, actor: Actor, at: datetime, p: Payload) -> Change:
+    """合并重复: the issue leaves the queue as a duplicate of `original`, which is handled for both.
+    Its history stays its own; it counts nowhere as a second problem (it is void, with the
+    reference), and its raiser is answered when the original is (sanfuwu.issues.workflow)."""
+    from sanfuwu.issues.models import Issue
+
+    original = p.get("original")
+    unknown = _("没有找到该编号的问题，或不在您的管辖范围内。")
+    if not isinstance(original, Issue) or not actor.scope.covers(original.region):
+        raise ValidationError({"original": unknown})
+    if original.pk == h.issue.pk:
+        raise ValidationError({"original": _("不能并入问题本身。")})
+    if original.status == Status.VOID:
+        if original.duplicate_of_id:
+            raise ValidationError({"original": _("该问题本身已并入其他问题，请并入其原问题。")})
+        raise ValidationError({"original": _("该问题已作废，不能并入。")})
+    if original.status not in OPEN_STATUSES:
+        # Its answer is given already: merged, this raiser would never hear back.
+        raise ValidationError({"original": _("该问题已办结，不能并入；请作为新问题交办。")})
+    remark = _optional(p, "note")
+    note = SystemNote("merge", {"number": original.number, "note": remark})
+    reason = _("重复问题，已并入 %(number)s") % {"number": original.number}
+    return Change(Status.VOID, {"duplicate_of": original, "void_reason": reason}, note=note)
 
 
 @step(Action.SUPERVISE)

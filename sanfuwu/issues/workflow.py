@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,6 +29,7 @@ from sanfuwu.issues.history import (
     history_save_step,
 )
 from sanfuwu.issues.models import Action, Issue, IssueEvent, Status
+from sanfuwu.issues.notes import SystemNote
 from sanfuwu.issues.rules import RULES, SYSTEM, Actor, Refusal, subject_missing
 from sanfuwu.issues.steps import BLOCKERS
 from sanfuwu.notify.issue_news import issue_news, issues_supervised_news
@@ -165,12 +167,30 @@ def _act(issue_id: int, action: str, actor: Actor, version: int, payload: dict[s
         change = h.apply(action, actor, at, payload)
         _compare_and_set(h, version, change.fields)
         history_save_step(h)
+        if action == Action.FEEDBACK:
+            _answer_duplicates(h.issue, actor, at)
         issue_news(issue=h.issue, action=action, actor=actor.person, before=from_status, payload=payload)
         number, who = h.issue.number, actor.person.username if actor.person else "system"
         transaction.on_commit(
             lambda: log.info("%s %s %s → %s by %s", number, action, from_status, change.to_status, who)
         )
     return h.issue
+
+
+def _answer_duplicates(original: Issue, actor: Actor, at: datetime) -> None:
+    """The raisers of the issues merged into `original` are answered with its answer, each in their
+    own issue's history (their tracking page and the company's page show it). Their issues stay
+    void: the answer is all that moves, so no rule of the table is bypassed for a status."""
+    note = SystemNote("merged_answer", {"number": original.number, "feedback": original.feedback})
+    for dup in (
+        Issue.objects.select_for_update().filter(duplicate_of=original).only("pk", "version", "status")
+    ):
+        Issue.objects.filter(pk=dup.pk).update(feedback=original.feedback, version=F("version") + 1)
+        IssueEvent.objects.create(
+            issue_id=dup.pk, seq=dup.version + 1, action=Action.FEEDBACK, actor=actor.person, at=at,
+            from_status=dup.status, to_status=dup.status, note=str(note), system_note=note.stored(),
+            changes={"feedback": original.feedback},
+        )  # fmt: skip
 
 
 def _compare_and_set(h: History, version: int, fields: dict[str, Any]) -> None:

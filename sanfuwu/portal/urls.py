@@ -49,6 +49,7 @@ issue_patterns = [
     path("triage/due/", triage.triage_due, name="triage_due"),
     path("triage/batch/", triage.triage_batch, name="triage_batch"),
     path("triage/<int:pk>/dispatch/", triage.triage_dispatch, name="triage_dispatch"),
+    path("triage/<int:pk>/merge/", triage.triage_merge, name="triage_merge"),
     path("work/", worklist.worklist, name="work"),
     path("aftercare/", aftercare.aftercare, name="aftercare"),
     path("aftercare/preview/", aftercare.aftercare_preview, name="aftercare_preview"),

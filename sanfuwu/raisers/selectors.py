@@ -37,6 +37,14 @@ class Progress:
 
 
 def progress_of(issue: Issue) -> Progress:
+    if issue.duplicate_of_id is not None:
+        # Merged into the same problem raised by someone else: that one is handled for both, and
+        # its answer is relayed here when given. The rating is the original raiser's to give.
+        if issue.feedback:
+            return Progress(step=4, words=_("您反映的问题已与相同问题合并办理，并已答复。"), answer=issue.feedback,
+                            may_rate=False)  # fmt: skip
+        return Progress(step=2, words=_("您反映的问题已与相同问题合并办理，答复后将在此显示。"), answer="",
+                        may_rate=False)  # fmt: skip
     department = issue.lead_department.name if issue.lead_department else ""
     status = issue.status
     answered = status == Status.RESOLVED and bool(issue.feedback)

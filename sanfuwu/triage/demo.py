@@ -8,10 +8,12 @@ from sanfuwu.issues.models import AWAITING_DISPATCH_STATUSES, Issue
 from sanfuwu.triage.models import Stage, Suggestion
 from sanfuwu.triage.similar import issues_bands_backfill
 from sanfuwu.triage.suggest import issue_suggest_at_register
+from sanfuwu.triage.topics import issues_topics_backfill
 
 
 def build(ctx: DemoContext) -> None:
     done = issues_bands_backfill(Issue.objects.all())
+    issues_topics_backfill(Issue.objects.all())
     waiting = Issue.objects.filter(status__in=AWAITING_DISPATCH_STATUSES).exclude(
         pk__in=Suggestion.objects.filter(stage=Stage.REGISTER).values("issue_id")
     )

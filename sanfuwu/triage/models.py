@@ -44,6 +44,8 @@ class Suggestion(models.Model):
     # [[code, confidence, [reasons…]], …] and [[department code, confidence], …], best first.
     categories = models.JSONField(_("建议分类"), default=list)
     departments = models.JSONField(_("建议部门"), default=list)
+    # [[issue id, similarity], …]: the likely duplicates registration found, most similar first.
+    similar = models.JSONField(_("可能重复"), default=list, blank=True)
     chosen_category = models.CharField(_("选定分类"), max_length=32, blank=True)
     chosen_department = models.CharField(_("选定部门"), max_length=32, blank=True)
 
@@ -77,3 +79,28 @@ class IssueBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id} · {self.key}"
+
+
+class IssueTopic(models.Model):
+    """What an issue is about within its category (停车位不足, 困人, 扬尘 …), and where: the rows
+    共性问题 are counted from, a topic shared by many places in a period being a common problem.
+    Written at registration, with the category, region and time copied so that a period's topics
+    are grouped from one index without touching the issues."""
+
+    issue = models.OneToOneField(
+        "issues.Issue", on_delete=models.CASCADE, primary_key=True, related_name="topic"
+    )
+    category = models.ForeignKey("orgs.Category", on_delete=models.PROTECT, related_name="+")
+    topic = models.CharField(_("问题类型"), max_length=40)
+    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+")
+    # The place that raised it: its contact target ("t12") when it has one, else its region ("r34").
+    place = models.CharField(_("反映地点"), max_length=16)
+    registered_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("问题类型")
+        verbose_name_plural = _("问题类型")
+        indexes = [models.Index(fields=["registered_at", "category", "topic"], name="issuetopic_period")]
+
+    def __str__(self) -> str:
+        return self.topic

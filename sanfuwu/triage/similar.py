@@ -70,11 +70,12 @@ def band_keys(grams: set[str]) -> list[int]:
     return keys
 
 
-def issue_bands_write(issue: Issue) -> None:
-    """(Re)index one issue's text; its earlier bands, if any, go first."""
+def issue_bands_write(issue: Issue, *, new: bool = False) -> None:
+    """(Re)index one issue's text; its earlier bands, if any, go first (a new one has none)."""
     keys = band_keys(bigrams(issue_text(issue.title, issue.description)))
     with transaction.atomic():
-        IssueBand.objects.filter(issue=issue).delete()
+        if not new:
+            IssueBand.objects.filter(issue=issue).delete()
         IssueBand.objects.bulk_create([IssueBand(issue=issue, key=k) for k in keys])
 
 

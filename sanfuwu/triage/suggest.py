@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sanfuwu.issues.models import Issue
 from sanfuwu.orgs.models import Category, Department
 from sanfuwu.triage.models import Stage, Suggestion
+from sanfuwu.triage.similar import issue_text, similar_to
 from sanfuwu.triage.store import current_model
 
 TOP = 3
@@ -47,15 +48,29 @@ class Advice:
         return cats, depts
 
 
-def advise(text: str) -> Advice:
+@dataclass(frozen=True)
+class Catalogue:
+    """The active categories and departments suggestions are made among, read once per request
+    (a page of rows shares them)."""
+
+    categories: dict[str, Category]
+    departments: dict[str, Department]
+
+    @classmethod
+    def load(cls) -> Catalogue:
+        categories = Category.objects.filter(active=True).select_related("default_department")
+        departments = Department.objects.filter(active=True)
+        return cls({c.code: c for c in categories}, {d.code: d for d in departments})
+
+
+def advise(text: str, catalogue: Catalogue | None = None) -> Advice:
     """Top categories and departments for `text`; nothing when the text says too little."""
     model_id, model = current_model()
     advice = Advice(model_id=model_id)
     if len(text.strip()) < 4:
         return advice
-    categories = {
-        c.code: c for c in Category.objects.filter(active=True).select_related("default_department")
-    }
+    catalogue = catalogue or Catalogue.load()
+    categories = catalogue.categories
     ranked = [(code, p) for code, p in model.ranked(text) if code in categories]
     advice.categories = [
         CategoryGuess(categories[code], p, model.reasons(text, code)) for code, p in ranked[:TOP]
@@ -68,7 +83,7 @@ def advise(text: str) -> Advice:
             rows = [[categories[code].default_department.code, 1.0]]
         for dept, share in rows:
             shares[str(dept)] += p * float(share)
-    departments = {d.code: d for d in Department.objects.filter(active=True, code__in=list(shares))}
+    departments = catalogue.departments
     best = sorted(((p, code) for code, p in shares.items() if code in departments), reverse=True)
     advice.departments = [DepartmentGuess(departments[code], p) for p, code in best[:TOP]]
     return advice
@@ -85,10 +100,15 @@ def suggestion_record(
 
 
 def issue_suggest_at_register(*, issue: Issue) -> Suggestion:
-    advice = advise(f"{issue.title}。{issue.description}")
-    return suggestion_record(
-        issue=issue, stage=Stage.REGISTER, advice=advice, chosen_category=issue.category.code
-    )
+    """The suggestion registration showed, and the issues the new one likely repeats."""
+    text = issue_text(issue.title, issue.description)
+    advice = advise(text)
+    cats, depts = advice.stored()
+    similar = [[m.issue_id, round(m.similarity, 3)] for m in similar_to(text, exclude=issue.pk, limit=5)]
+    return Suggestion.objects.create(
+        issue=issue, stage=Stage.REGISTER, model_id=advice.model_id, categories=cats, departments=depts,
+        similar=similar, chosen_category=issue.category.code,
+    )  # fmt: skip
 
 
 def issue_suggest_at_dispatch(*, issue: Issue, department: Department) -> Suggestion:

@@ -317,3 +317,16 @@ def test_voiding_needs_an_admin_token_even_for_an_administrator(cast: Cast) -> N
         bearer(cast.people[Role.ADMIN], TokenScope.ADMIN), f"/api/issues/{issue.pk}/actions/void", body
     )
     assert admin.status_code == 200 and admin.json()["status"] == Status.VOID
+
+
+def test_it_merges_a_duplicate_by_the_originals_number(cast: Cast) -> None:
+    original, duplicate = new_issue(cast), new_issue(cast)
+    dispatcher = bearer(cast.people[Role.DISPATCHER])
+    assert "merge" in dispatcher.get(f"/api/issues/{duplicate.pk}").json()["actions"]
+    unknown = post(dispatcher, f"/api/issues/{duplicate.pk}/actions/merge",
+                   {"version": duplicate.version, "original": "WT-1999-000001"})  # fmt: skip
+    assert unknown.status_code == 400 and "original" in unknown.json()["errors"]
+    merged = post(dispatcher, f"/api/issues/{duplicate.pk}/actions/merge",
+                  {"version": duplicate.version, "original": original.number})  # fmt: skip
+    assert merged.status_code == 200 and merged.json()["status"] == Status.VOID
+    assert Issue.objects.get(pk=duplicate.pk).duplicate_of_id == original.pk

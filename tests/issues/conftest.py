@@ -31,6 +31,9 @@ class Cast:
 
 
 def payload_for(action: str, issue: Issue, cast: Cast) -> dict[str, object]:
+    if action == "merge":
+        # Another report of the same problem, which the issue is merged into.
+        return {"original": new_issue(cast)}
     today = timezone.localdate()
     payloads: dict[str, dict[str, object]] = {
         "dispatch": {"lead_department": cast.world.jianshe, "co_departments": [cast.other_department],

@@ -76,6 +76,8 @@ ALLOWED: dict[str, tuple[set[str], set[str]]] = {
         {Role.HANDLER, Role.HEAD, Role.DISPATCHER},
     ),
     Action.ASSIGN_HANDLER: ({Status.IN_PROGRESS, Status.LONG_TERM}, {Role.HEAD}),
+    # A duplicate found while sorting, merged into the issue handled for both.
+    Action.MERGE: ({Status.REGISTERED, Status.RETURNED}, {Role.DISPATCHER}),
 }
 EXPECTED_TARGET: dict[str, str] = {
     Action.DISPATCH: Status.ASSIGNED,
@@ -84,6 +86,7 @@ EXPECTED_TARGET: dict[str, str] = {
     Action.RESOLVE: Status.RESOLVED,
     Action.CLOSE: Status.CLOSED,
     Action.VOID: Status.VOID,
+    Action.MERGE: Status.VOID,
 }
 
 
@@ -112,6 +115,7 @@ RELATIONS: dict[str, set[tuple[str, str]]] = {
     Action.INSTRUCT: {(Role.LEADER, "territory")},
     Action.CHECK_ITEM: {(Role.HANDLER, "lead"), (Role.HEAD, "lead"), (Role.DISPATCHER, "territory")},
     Action.ASSIGN_HANDLER: {(Role.HEAD, "lead")},
+    Action.MERGE: {(Role.DISPATCHER, "territory")},
 }
 
 
@@ -164,7 +168,9 @@ def attempt(cast: Cast, issue: Issue, action: str, status: str, role: str) -> No
     if action not in EXPECTED_TARGET and action not in (Action.ACCEPT, Action.RATE):
         assert after.status == status  # flags, notes and decisions leave the status alone
     for field, value in event.changes.items():
-        current = getattr(after, field + "_id" if field in ("lead_department", "handler") else field)
+        current = getattr(
+            after, field + "_id" if field in ("lead_department", "handler", "duplicate_of") else field
+        )
         assert (current.isoformat() if hasattr(current, "isoformat") else current) == value, field
 
 

@@ -78,3 +78,106 @@ def test_the_queue_suggests_a_lead_department_and_flags_a_doubtful_category(cata
     shichang = Department.objects.get(code="shichang")
     assert f'data-suggest-lead="{shichang.pk}"' in body
     assert "data-advice-category" in body
+
+
+def test_the_queue_shows_likely_duplicates_only_from_the_dispatchers_own_area(
+    catalogue, world, grid_worker, xiasha_dispatcher, baiyang_dispatcher
+):
+    road = Category.objects.get(code="road")
+    words = "福城路与文渊路交叉口的红绿灯坏了一周，晚上过马路很危险"
+
+    def register(region, text):
+        return issue_register(
+            actor=make_person(f"w{region.pk}", [Role.VISITOR], region=region) if region != world.touge_grid
+            else grid_worker, title="信号灯损坏", description=text, source=Source.VISIT, category=road, region=region,
+        )  # fmt: skip
+
+    first = register(world.touge_grid, words)
+    register(world.touge_grid, "晚上过马路很危险！福城路与文渊路交叉口的红绿灯坏了一周")
+    register(world.baiyang_grid, "福城路文渊路交叉口，红绿灯坏了一周，晚上过马路很危险")
+    own = client_for(xiasha_dispatcher).get(reverse("issues:triage")).content.decode()
+    assert "data-advice-duplicates" in own and first.number in own
+    other = client_for(baiyang_dispatcher).get(reverse("issues:triage")).content.decode()
+    assert "信号灯损坏" in other
+    assert first.number not in other
+
+
+def test_a_dispatcher_merges_a_row_into_its_likely_original(catalogue, world, grid_worker, xiasha_dispatcher):
+    road = Category.objects.get(code="road")
+    first = issue_register(
+        actor=grid_worker, title="信号灯损坏", description="福城路与文渊路交叉口的红绿灯坏了一周，晚上过马路很危险",
+        source=Source.VISIT, category=road, region=world.touge_grid,
+    )  # fmt: skip
+    second = issue_register(
+        actor=grid_worker, title="信号灯损坏", description="晚上过马路很危险！福城路与文渊路交叉口的红绿灯坏了一周",
+        source=Source.VISIT, category=road, region=world.touge_grid,
+    )  # fmt: skip
+    client = client_for(xiasha_dispatcher)
+    url = reverse("issues:triage_merge", args=[second.pk])
+    answer = client.post(
+        url, {"version": second.version, "original": first.number}, headers={"HX-Request": "true"}
+    )
+    assert answer.status_code == 200
+    assert first.number in answer.content.decode()
+    second.refresh_from_db()
+    assert second.duplicate_of == first
+    again = client.post(
+        url, {"version": second.version, "original": first.number}, headers={"HX-Request": "true"}
+    )
+    assert again.status_code == 409
+
+
+def test_a_merge_into_an_unknown_number_is_refused_at_the_row(
+    catalogue, world, grid_worker, xiasha_dispatcher
+):
+    issue = issue_register(
+        actor=grid_worker, title="信号灯损坏", description="福城路与文渊路交叉口的红绿灯坏了一周",
+        source=Source.VISIT, category=Category.objects.get(code="road"), region=world.touge_grid,
+    )  # fmt: skip
+    url = reverse("issues:triage_merge", args=[issue.pk])
+    answer = client_for(xiasha_dispatcher).post(
+        url, {"version": issue.version, "original": "WT-1999-000001"}, headers={"HX-Request": "true"}
+    )
+    assert answer.status_code == 400
+    assert "没有找到该编号的问题" in answer.content.decode()
+    issue.refresh_from_db()
+    assert issue.duplicate_of is None
+
+
+@pytest.mark.parametrize("role", [Role.VISITOR, Role.LEADER, Role.HANDLER])
+def test_only_dispatchers_merge_from_the_queue(catalogue, world, grid_worker, role):
+    issue = issue_register(
+        actor=grid_worker, title="信号灯损坏", description="福城路与文渊路交叉口的红绿灯坏了一周",
+        source=Source.VISIT, category=Category.objects.get(code="road"), region=world.touge_grid,
+    )  # fmt: skip
+    client = client_for(make_person(f"m_{role}", [role], region=world.xiasha))
+    answer = client.post(reverse("issues:triage_merge", args=[issue.pk]), {"version": 1, "original": "x"})
+    assert answer.status_code == 403
+
+
+def test_a_dispatcher_of_another_street_cannot_merge_this_streets_issue(
+    catalogue, world, grid_worker, baiyang_dispatcher
+):
+    issue = issue_register(
+        actor=grid_worker, title="信号灯损坏", description="福城路与文渊路交叉口的红绿灯坏了一周",
+        source=Source.VISIT, category=Category.objects.get(code="road"), region=world.touge_grid,
+    )  # fmt: skip
+    answer = client_for(baiyang_dispatcher).post(
+        reverse("issues:triage_merge", args=[issue.pk]), {"version": issue.version, "original": issue.number}
+    )
+    assert answer.status_code == 404
+
+
+def test_it_shows_a_likely_duplicate_while_the_problem_is_typed(
+    catalogue, world, grid_worker, baiyang_dispatcher
+):
+    earlier = issue_register(
+        actor=grid_worker, title="信号灯损坏", description="福城路与文渊路交叉口的红绿灯坏了一周，晚上过马路很危险",
+        source=Source.VISIT, category=Category.objects.get(code="road"), region=world.touge_grid,
+    )  # fmt: skip
+    typed = {"problems-0-description": "晚上过马路很危险，福城路与文渊路交叉口的红绿灯坏了一周"}
+    mine = client_for(grid_worker).get(reverse("triage:suggest"), typed).content.decode()
+    assert "data-suggest-duplicates" in mine and earlier.number in mine
+    # Not an issue of another street's: nothing of it is shown to their dispatcher.
+    theirs = client_for(baiyang_dispatcher).get(reverse("triage:suggest"), typed).content.decode()
+    assert earlier.number not in theirs

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sanfuwu.orgs.models import Category
 from sanfuwu.people.roles import REGISTRARS, VISIT_RECORDERS
-from sanfuwu.portal.access import roles_required
+from sanfuwu.portal.access import person_of, roles_required
+from sanfuwu.triage.selectors import likely_duplicates
 from sanfuwu.triage.split import split_notes
 from sanfuwu.triage.suggest import advise
 
@@ -30,7 +31,9 @@ def _typed(request: HttpRequest) -> str:
 @require_GET
 @roles_required(*WRITERS)
 def suggest(request: HttpRequest) -> HttpResponse:
-    return render(request, "triage/_suggest.html", {"advice": advise(_typed(request))})
+    text = _typed(request)
+    duplicates = likely_duplicates(text, person_of(request)) if len(text) >= 8 else []
+    return render(request, "triage/_suggest.html", {"advice": advise(text), "duplicates": duplicates})
 
 
 @require_POST

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sanfuwu.core.forms import errors_at_fields
 from sanfuwu.core.paging import capped_count
+from sanfuwu.issues.forms import MergeForm
 from sanfuwu.issues.models import AWAITING_DISPATCH_STATUSES, Action, Issue
 from sanfuwu.issues.selectors import issue_get_for
 from sanfuwu.issues.triage import (
@@ -42,7 +43,7 @@ from sanfuwu.issues.triage import (
 )
 from sanfuwu.issues.workflow import Conflict, NotAllowed, issue_act
 from sanfuwu.orgs.models import Department
-from sanfuwu.people.models import Role
+from sanfuwu.people.models import Person, Role
 from sanfuwu.portal.access import person_of, roles_required
 from sanfuwu.portal.views.listing import issue_page
 from sanfuwu.triage.selectors import advice_for_rows
@@ -61,7 +62,7 @@ def _filters(request: HttpRequest) -> tuple[TriageFilterForm, dict[str, Any], st
 
 def _row(
     issue: Issue, departments: Sequence[Department], dues: DuePreviews, *, form: TriageDispatchForm | None = None,
-    waiting: bool = True, **extra: Any,
+    waiting: bool = True, viewer: Person | None = None, **extra: Any,
 ) -> dict[str, Any]:  # fmt: skip
     """What one row shows: the issue, its returns, and its dispatch form while it still waits."""
     if waiting and form is None:
@@ -70,7 +71,7 @@ def _row(
         )
     row: dict[str, Any] = {"issue": issue, "returns": returns_of(issue), "form": form, **extra}
     if form is not None and "advice" not in row:
-        row["advice"] = advice_for_rows([issue]).get(issue.pk)
+        row["advice"] = advice_for_rows([issue], viewer).get(issue.pk) if viewer else None
     if form is not None:
         row["due"] = _due_of(form, dues)
     since = getattr(issue, "waiting_since", None)
@@ -100,7 +101,7 @@ def triage(request: HttpRequest) -> HttpResponse:
     departments = active_departments()
     dues = DuePreviews(timezone.localdate())
     issues = triage_issues(list(page.object_list))
-    advice = advice_for_rows(issues)
+    advice = advice_for_rows(issues, person)
     rows = [_row(issue, departments, dues, advice=advice.get(issue.pk)) for issue in issues]
     context = {
         "form": form,
@@ -149,7 +150,9 @@ def _row_response(
     departments = active_departments()
     dues = DuePreviews(timezone.localdate())
     waiting = issue.status in AWAITING_DISPATCH_STATUSES
-    row = _row(_fresh(issue.pk), departments, dues, form=form, waiting=waiting, **extra)
+    row = _row(
+        _fresh(issue.pk), departments, dues, form=form, waiting=waiting, viewer=person_of(request), **extra
+    )
     response = render(request, "issues/_triage_item.html", {"row": row}, status=status)
     if status in (200, 409):
         response["HX-Trigger"] = CHANGED
@@ -193,6 +196,41 @@ def triage_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     return _row_response(request, issue, 400, form=form)
 
 
+@require_POST
+@roles_required(Role.DISPATCHER)
+def triage_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """合并重复 from a row: the row's issue merged into one of its likely originals, answered with
+    the row (merged and gone from the queue, 400 with the reason, or 409 when changed meanwhile)."""
+    person = person_of(request)
+    issue = issue_get_for(person, pk)
+    form = MergeForm(request.POST, issue=issue)
+    if not form.is_valid():
+        message = "；".join(str(e) for errors in form.errors.values() for e in errors)
+        return _row_response(request, issue, 400, message=message, tone="danger")
+    try:
+        issue = issue_act(
+            issue=issue,
+            action=Action.MERGE,
+            actor=person,
+            version=form.cleaned_data["version"],
+            **form.payload(),
+        )
+    except Conflict:
+        return _conflict(request, pk)
+    except NotAllowed as exc:
+        if exc.refusal.kind == "status":
+            return _conflict(request, pk)
+        raise PermissionDenied(str(exc)) from None
+    except ValidationError as exc:
+        return _row_response(request, issue, 400, message="；".join(exc.messages), tone="danger")
+    original = issue.duplicate_of.number if issue.duplicate_of else ""
+    done = _("已并入 %(n)s，将随该问题一并办理、答复。") % {"n": original}
+    if not request.htmx:  # type: ignore[attr-defined]
+        messages.success(request, done)
+        return redirect("issues:triage")
+    return _row_response(request, issue, 200, message=done)
+
+
 def _conflict(request: HttpRequest, pk: int) -> HttpResponse:
     fresh = issue_get_for(person_of(request), pk)
     return _row_response(request, fresh, 409, message=issue_last_change(fresh), tone="warning")
@@ -232,7 +270,7 @@ def triage_batch(request: HttpRequest) -> HttpResponse:
     payload = form.payload()
     outcomes = issues_dispatch_each(actor=person, picks=picks, **payload)
     fresh_rows = [
-        _row(_fresh(o.issue_id), departments, dues,
+        _row(_fresh(o.issue_id), departments, dues, viewer=person,
              waiting=o.issue.status in AWAITING_DISPATCH_STATUSES, message=o.message, tone="warning")
         for o in outcomes if not o.dispatched and o.issue is not None
     ]  # fmt: skip

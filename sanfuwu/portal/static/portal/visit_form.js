@@ -36,10 +36,10 @@
       const text = row.querySelector("[data-split-text]").value.trim();
       if (!text) return;
       const blank = Array.from(problems.querySelectorAll(".problem")).find(
-        (p) => !p.querySelector("textarea").value.trim()
+        (p) => !p.querySelector("textarea[name$='description']").value.trim()
       );
       const problem = blank || addProblem();
-      problem.querySelector("textarea").value = text;
+      problem.querySelector("textarea[name$='description']").value = text;
       const select = problem.querySelector("select[name$='category']");
       if (select) select.value = row.querySelector("[data-split-category]").value;
     });

@@ -8,6 +8,7 @@ from sanfuwu.issues.models import Issue
 from sanfuwu.triage.similar import issues_bands_backfill, similar_to
 from sanfuwu.triage.split import split_notes
 from sanfuwu.triage.suggest import advise
+from sanfuwu.triage.topics import issues_topics_backfill
 from sanfuwu.triage.training import district_train, shipped_write
 
 
@@ -50,4 +51,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"{issue.number}\t{m.similarity:.3f}\t{issue.title}")
         else:
             done = issues_bands_backfill(Issue.objects.all())
-            self.stdout.write(f"已为 {done} 个问题建立相似索引。")
+            topics = issues_topics_backfill(Issue.objects.all())
+            self.stdout.write(f"已为 {done} 个问题建立相似索引，为 {topics} 个问题归入问题类型。")
