@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from sanfuwu.core.periods import day_start
-from sanfuwu.issues.models import AWAITING_DISPATCH_STATUSES, DONE_STATUSES, Status, StatusGroup
+from sanfuwu.issues.models import AWAITING_DISPATCH_STATUSES, DONE_STATUSES, Issue, Status, StatusGroup
+from sanfuwu.issues.selectors import issues_visible_to
 from sanfuwu.orgs.models import Category, Region
 from sanfuwu.people.models import Person
 from sanfuwu.people.scope import scope_of
@@ -36,6 +37,8 @@ class CommonProblem:
     regions: list[tuple[Region, int]] = field(default_factory=list)
     departments: list[tuple[str, int]] = field(default_factory=list)
     statuses: dict[str, int] = field(default_factory=dict)
+    # The open 专题协调 already raised from it, if any (set by the page).
+    coordination: object = None
 
     @property
     def key(self) -> str:
@@ -63,8 +66,19 @@ def common_problems(
     person: Person, start: date, end: date, *, places: int | None = None
 ) -> list[CommonProblem]:
     """The period's common problems in `person`'s territory, the most widespread first."""
-    k = places or min_places()
-    seen = topics_seen_by(person, start, end)
+    return _problems(topics_seen_by(person, start, end), places or min_places())
+
+
+def common_problems_in(unit: Region, start: date, end: date) -> list[CommonProblem]:
+    """The common problems of `unit`'s territory from `start` to `end` inclusive (the bulletin's)."""
+    seen = IssueTopic.objects.filter(
+        registered_at__gte=day_start(start), registered_at__lt=day_start(end + timedelta(days=1)),
+        region__path__startswith=unit.path,
+    ).exclude(issue__status=Status.VOID)  # fmt: skip
+    return _problems(seen, min_places())
+
+
+def _problems(seen: QuerySet[IssueTopic], k: int) -> list[CommonProblem]:
     rows = list(
         seen.values("category_id", "topic")
         .annotate(n=Count("issue"), places=Count("place", distinct=True))
@@ -118,3 +132,25 @@ def _group(status: str) -> str:
 
 def _month(value: datetime | date) -> str:
     return f"{value.year}-{value.month:02d}"
+
+
+def period_months(months: int, today: date) -> tuple[date, date]:
+    """The last `months` calendar months, this one included, as [start, end)."""
+    year, month = today.year, today.month - (months - 1)
+    while month < 1:
+        year, month = year - 1, month + 12
+    return date(year, month, 1), today + timedelta(days=1)
+
+
+def problem_members(
+    person: Person, start: date, end: date, category: Category, topic: str
+) -> QuerySet[Issue]:
+    """The issues of one common problem in the period that `person` may open, newest first."""
+    ids = topics_seen_by(person, start, end).filter(category=category, topic=topic).values("issue_id")
+    return issues_visible_to(person).filter(pk__in=ids).exclude(status=Status.VOID).order_by("-registered_at")
+
+
+def problem_places(person: Person, start: date, end: date, category: Category, topic: str) -> dict[int, int]:
+    """Per region, how many of the problem's issues it raised: what the map colours."""
+    rows = topics_seen_by(person, start, end).filter(category=category, topic=topic)
+    return dict(rows.values("region_id").annotate(n=Count("issue")).values_list("region_id", "n"))

@@ -60,5 +60,6 @@ def coordination_candidates(coordination: Coordination, person: Person, limit: i
     return list(qs.order_by("-registered_at")[:limit])
 
 
-def coordinations_of_issue(issue: Issue) -> list[Coordination]:
-    return list(Coordination.objects.filter(links__issue=issue).order_by("raised_at"))
+def coordinations_of_issue(issue: Issue, person: Person) -> list[Coordination]:
+    """The coordinations the issue is part of that `person` may open."""
+    return list(coordinations_visible_to(person).filter(links__issue=issue).order_by("raised_at"))

@@ -88,7 +88,15 @@ class IssueFilterForm(StyledForm, forms.Form):
 
     def __init__(self, *args: Any, actor: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = scope_of(actor).regions().exclude(kind="grid")  # type: ignore[attr-defined]
+        # Grids are too many to offer, but a grid asked for (a map's click) is honoured and shown.
+        regions = scope_of(actor).regions()
+        asked = str(self.data.get("region") or "")
+        shown = (
+            regions.filter(Q(pk=int(asked)) | ~Q(kind="grid"))
+            if asked.isdigit()
+            else regions.exclude(kind="grid")
+        )
+        self.fields["region"].queryset = shown  # type: ignore[attr-defined]
         self.style_widgets()
 
     def clean(self) -> dict[str, Any]:

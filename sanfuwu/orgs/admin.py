@@ -98,6 +98,55 @@ class RegionAdmin(ScopedAdmin):
         # Regions are referenced by history; they are deactivated, never deleted.
         return False
 
+    def get_urls(self) -> list[Any]:
+        from django.urls import path
+
+        own = [
+            path(
+                "boundaries/", self.admin_site.admin_view(self.boundaries_view), name="orgs_region_boundaries"
+            )
+        ]
+        return own + super().get_urls()
+
+    def boundaries_view(self, request: HttpRequest) -> Any:
+        """导入边界: a district-wide administrator uploads a GeoJSON file of regions' outlines."""
+        from django.contrib import messages
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+
+        from sanfuwu.orgs.boundaries import regions_boundaries_import
+
+        if not (_district_wide(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = BoundaryUploadForm(request.POST or None, request.FILES or None)
+        status = 200
+        if request.method == "POST" and form.is_valid():
+            try:
+                n = regions_boundaries_import(raw=form.cleaned_data["file"].read())
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error("file", message)
+                status = 400
+            else:
+                messages.success(request, _("已导入 %(n)s 个区域的边界。") % {"n": n})
+                return redirect("admin:orgs_region_changelist")
+        elif request.method == "POST":
+            status = 400
+        context = {**self.admin_site.each_context(request), "form": form, "title": _("导入区域边界"),
+                   "opts": self.model._meta, "drawn": Region.objects.filter(boundary__isnull=False).count()}  # fmt: skip
+        return TemplateResponse(request, "admin/orgs/region/boundaries.html", context, status=status)
+
+
+class BoundaryUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("GeoJSON 文件"),
+        help_text=_(
+            "FeatureCollection，每个要素的 properties.name 为区域名称（重名时以 properties.parent 注明上级），"
+            "几何为 WGS-84 经纬度的 Polygon 或 MultiPolygon。任何要素有误则整个文件不导入。"
+        ),
+    )
+
 
 class DistrictWideOnly(admin.ModelAdmin):
     """Departments and categories shape everyone's scope and routing: district-wide people only."""

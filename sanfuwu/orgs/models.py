@@ -54,6 +54,8 @@ class Region(models.Model):
     code = models.CharField(_("区划代码"), max_length=20, blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     active = models.BooleanField(_("启用"), default=True)
+    # Its outline on the map, a GeoJSON Polygon or MultiPolygon in WGS-84 (sanfuwu.orgs.boundaries).
+    boundary = models.JSONField(_("边界"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("区域")

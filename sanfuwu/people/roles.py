@@ -83,3 +83,7 @@ TERRITORY_FIGURE_READERS = frozenset({Role.ADMIN, Role.LEADER, Role.DISPATCHER})
 # Watch the public channel (网上诉求) for floods: the dispatchers its problems reach, and the
 # administrator who would block an address.
 CHANNEL_WATCHERS = frozenset({Role.ADMIN, Role.DISPATCHER})
+
+# 共性问题 and 专题协调: the office that reads what many places share. The leadership raises and
+# decides (sanfuwu.coordination.services.LEADERSHIP); departments see the items that task them.
+COMMON_READERS = frozenset({Role.ADMIN, Role.LEADER, Role.SUPERVISOR, Role.DISPATCHER})

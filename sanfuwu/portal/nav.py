@@ -13,6 +13,7 @@ from sanfuwu.issues.aftercare import AFTERCARE_ROLES, aftercare_waiting
 from sanfuwu.people.models import Person, Role
 from sanfuwu.people.roles import (
     CHANNEL_WATCHERS,
+    COMMON_READERS,
     COORDINATORS,
     DASHBOARD_READERS,
     DEPARTMENT_STAFF,
@@ -49,6 +50,10 @@ NAV = [
         _("数据驾驶舱"), "race:dashboard", "ti-device-desktop-analytics", DASHBOARD_READERS, "race/dashboard"
     ),
     NavEntry(_("赛马排名"), "race:ranking", "ti-trophy", EVERYONE, "race"),
+    NavEntry(_("共性问题"), "common:page", "ti-map-2", COMMON_READERS, "common"),
+    NavEntry(
+        _("专题协调"), "common:coordinations", "ti-users-group", DEPARTMENT_STAFF, "common/coordination"
+    ),
     NavEntry(_("测评打分"), "race:reviews", "ti-star", REVIEW_PARTICIPANTS, "race/reviews"),
     NavEntry(_("待梳理"), "issues:triage", "ti-inbox", frozenset({Role.DISPATCHER}), "issues/triage"),
     NavEntry(

@@ -4,6 +4,7 @@ from django.urls import include, path
 from sanfuwu.core.forms import LoginForm
 from sanfuwu.portal.views import (
     aftercare,
+    common,
     company,
     exports,
     home,
@@ -133,6 +134,15 @@ triage_patterns = [
     path("split/", suggest.split, name="split"),
 ]
 
+# 共性问题 and 专题协调.
+common_patterns = [
+    path("", common.common_page, name="page"),
+    path("raise/", common.common_raise, name="raise"),
+    path("coordination/", common.coordination_list, name="coordinations"),
+    path("coordination/<int:pk>/", common.coordination_detail, name="coordination"),
+    path("coordination/<int:pk>/<str:action>/", common.coordination_act, name="coordination_act"),
+]
+
 inbox_patterns = [
     path("", inbox.inbox, name="list"),
     path("<int:pk>/open/", inbox.inbox_open, name="open"),
@@ -157,6 +167,7 @@ urlpatterns = [
     path("imports/", include((import_patterns, "imports"))),
     path("inbox/", include((inbox_patterns, "inbox"))),
     path("triage/", include((triage_patterns, "triage"))),
+    path("common/", include((common_patterns, "common"))),
     path("public/", include((public_patterns, "public"))),
     path("company/", include((company_patterns, "company"))),
     path("tokens/", include((token_patterns, "tokens"))),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from typing import Any
 
 from django.utils import timezone
 from docx import Document
@@ -15,6 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from sanfuwu.coordination.common import min_places
 from sanfuwu.reports.figures import Figures
 from sanfuwu.scoring.standings import Board
 
@@ -122,6 +124,33 @@ def _period_name(start: date, end: date) -> str:
     return f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
 
 
+def _common_and_coordination(doc: Any, figures: Figures) -> None:
+    """六、共性问题与专题协调: the problems many places raised, by what they are about, and the
+    coordination items the leadership took them to, with how far each has come."""
+    _paragraph(doc, "六、共性问题与专题协调", font=HEADING)
+    if not figures.common and not figures.coordinations:
+        _paragraph(doc, f"本期没有由{min_places()}个以上地点反映的共性问题，也没有进行中的专题协调。")
+        return
+    if figures.coordinations:
+        _paragraph(doc, "（一）专题协调", font=SUBHEADING)
+        for n, c in enumerate(figures.coordinations, start=1):
+            parts = [f"纳入问题{c.issue_count}件"]
+            if c.meeting_date:
+                parts.append(
+                    f"{c.meeting_date.month}月{c.meeting_date.day}日会议决定：{c.decision.strip('。；，、 ')}"
+                )
+            if c.task_count:
+                parts.append(f"交办任务{c.task_count}项，已完成{c.done_tasks}项")
+            _paragraph(doc, tidy(f"{n}. {c.title}（{c.get_status_display()}）：" + "；".join(parts) + "。"))
+    if figures.common:
+        _paragraph(doc, "（二）共性问题" if figures.coordinations else "（一）共性问题", font=SUBHEADING)
+        for n, p in enumerate(figures.common, start=1):
+            where = "、".join(region.name for region, _k in p.regions[:3])
+            done = p.statuses.get("done", 0)
+            _paragraph(doc, tidy(f"{n}. {p.topic}（{p.category.name}）：反映{p.count}件，涉及{p.places}个地点，"
+                                 f"较集中的有{where}；已办结{done}件。"))  # fmt: skip
+
+
 def bulletin_document(figures: Figures, board: Board | None, *, issuer: str) -> bytes:
     doc = Document()
     section = doc.sections[0]
@@ -217,13 +246,7 @@ def bulletin_document(figures: Figures, board: Board | None, *, issuer: str) -> 
             [name, holder, last.isoformat() if last else "从未走访"] for name, holder, last in figures.blind_spots
         ])  # fmt: skip
 
-    _paragraph(doc, "六、共性问题", font=HEADING)
-    if figures.categories:
-        for n, (name, count, examples) in enumerate(figures.categories, start=1):
-            named = "；".join(e.strip("。；，、 ") for e in examples)
-            _paragraph(doc, f"{n}. {name}类问题{count}件" + (f"，主要是：{named}。" if named else "。"))
-    else:
-        _paragraph(doc, "本期未收集到问题。")
+    _common_and_coordination(doc, figures)
 
     _paragraph(doc, "", indent=False)
     today = timezone.localdate()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from sanfuwu.coordination.common import common_problems_in
 from sanfuwu.core.periods import day_range, month_bounds
 from sanfuwu.issues.models import (
     DONE_STATUSES,
@@ -74,6 +75,10 @@ class Figures:
     overdue_count: int = 0
     supervised_count: int = 0
     categories: list[tuple[str, int, list[str]]] = field(default_factory=list)
+    # 共性问题 by topic, raised in at least K places of the unit, and 专题协调 in hand or closed in
+    # the period: what the bulletin's sixth part reports.
+    common: list[Any] = field(default_factory=list)
+    coordinations: list[Any] = field(default_factory=list)
     coverage_rate: float | None = None
     coverage_counts: tuple[int, int] = (0, 0)
     blind_spots: list[tuple[str, str, date | None]] = field(default_factory=list)  # at most 15
@@ -202,6 +207,20 @@ def common_problems_seen_by(person: Person, start: date, end: date, n: int = 5) 
     return problems
 
 
+def coordinations_for_bulletin(unit: Region, since: datetime, until: datetime) -> list[Any]:
+    """专题协调 still in hand, or closed in the period, with issues of `unit`'s territory."""
+    from sanfuwu.coordination.models import Coordination, CoordinationStatus
+
+    ours = Coordination.objects.filter(links__issue__region__path__startswith=unit.path).values("pk")
+    live = Q(closed_at__isnull=True) | Q(closed_at__gte=since, closed_at__lt=until)
+    qs = Coordination.objects.filter(pk__in=ours).filter(live, raised_at__lt=until)
+    qs = qs.annotate(
+        issue_count=Count("links", distinct=True), task_count=Count("tasks", distinct=True),
+        done_tasks=Count("tasks", filter=Q(tasks__done_at__isnull=False), distinct=True),
+    ).order_by("raised_at")  # fmt: skip
+    return [c for c in qs[:20] if c.status in CoordinationStatus.values]
+
+
 def bulletin_figures(unit: Region, start: date, end: date) -> Figures:
     since, until = day_range(start, end)
     territory = Issue.objects.filter(region__in=unit.subtree()).exclude(status=Status.VOID)
@@ -259,6 +278,8 @@ def bulletin_figures(unit: Region, start: date, end: date) -> Figures:
         supervised.select_related("lead_department").order_by("-supervision_level", "due_date")[:30]
     )
     figures.categories = [(p.name, p.count, p.examples) for p in common_problems(collected)]
+    figures.common = common_problems_in(unit, start, end)[:10]
+    figures.coordinations = coordinations_for_bulletin(unit, since, until)
     ids = unit.subtree().values("id")
     pairings = Pairing.objects.filter(Q(target__region_id__in=ids) | Q(target__grid_id__in=ids))
     if (end - start).days < 27:

@@ -19,4 +19,4 @@ def build(ctx: DemoContext) -> None:
     )
     for issue in waiting.select_related("category"):
         issue_suggest_at_register(issue=issue)
-    ctx.say(f"相似问题索引：{done} 个问题")
+    ctx.say(f"  相似问题索引：{done} 个问题")

@@ -40,6 +40,7 @@ from sanfuwu.people.roles import HEADCOUNT_READERS, TERRITORY_FIGURE_READERS
 from sanfuwu.people.scope import scope_of
 from sanfuwu.people.selectors import active_headcount, colleagues_of
 from sanfuwu.portal.access import can_edit_targets, person_of
+from sanfuwu.coordination.selectors import coordinations_open
 from sanfuwu.reports.figures import common_problems_seen_by
 from sanfuwu.scoring.selectors import meetings_to_score, ranking_movements
 from sanfuwu.targets.overview import grid_key_firms, industry_shares, target_totals, territory_rows
@@ -233,6 +234,7 @@ def _leader(person: Person, today: date) -> Section:
                      date_to=movements.end.isoformat()))
             for p in problems
         ],
+        "coordinations": coordinations_open(person),
     }  # fmt: skip
     return Section(Role.LEADER, _("全局"), "portal/home/_leader.html", cards, data)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sanfuwu.coordination.selectors import coordinations_of_issue
 from sanfuwu.core.forms import StyledForm, errors_at_fields
 from sanfuwu.core.routing import reads_from_replica
 from sanfuwu.issues.filters import IssueFilterForm, filter_issues
@@ -97,6 +98,13 @@ def _detail_context(
         "attachments": issue.attachments.select_related("uploaded_by").order_by("uploaded_at"),
         "attachment_form": AttachmentForm() if _may_attach(person, issue, offers) else None,
         "show_raiser": raiser_visible_to(person)(issue),
+        "coordinations": coordinations_of_issue(issue, person),
+        "duplicates": Issue.objects.filter(
+            duplicate_of=issue, pk__in=issues_visible_to(person).filter(duplicate_of=issue).values("pk")
+        ).only("pk", "number", "title"),
+        "original": issues_visible_to(person).filter(pk=issue.duplicate_of_id).first()
+        if issue.duplicate_of_id
+        else None,
     }
 
 

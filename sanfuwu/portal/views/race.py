@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanfuwu.coordination.selectors import coordinations_open
 from sanfuwu.core.periods import SPANS, previous_span, week_bounds, week_name
 from sanfuwu.core.routing import reads_from_replica
 from sanfuwu.issues.models import Assignment, Issue, StatusGroup
@@ -29,6 +30,7 @@ from sanfuwu.people.scope import scope_of
 from sanfuwu.portal.access import person_of, roles_required
 from sanfuwu.reports.bulletin import bulletin_document
 from sanfuwu.reports.figures import bulletin_figures
+from sanfuwu.reports.maps import map_open_by_grid, map_per_enterprises
 from sanfuwu.scoring.dashboard import Slice, dashboard_data, region_filter
 from sanfuwu.scoring.drill import BAD_NUMERATOR, DRILLABLE, drill
 from sanfuwu.scoring.drill import COLUMNS as DRILL_COLUMNS
@@ -207,7 +209,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "regions": regions if own_department is None else [], "region": region,
         "own_department": own_department, "lists": _total_lists(start, end, region, own_department),
         "counted_at": data["counted_at"] and datetime.fromisoformat(data["counted_at"]),
+        "coordinations": coordinations_open(person),
     }  # fmt: skip
+    if own_department is None:
+        context["map_grids"] = map_open_by_grid(person, issues, timezone.localdate())
+        context["map_firms"] = map_per_enterprises(person, issues, start, end)
     return render(request, "race/dashboard.html", context)
 
 
