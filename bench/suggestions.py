@@ -29,10 +29,16 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from sanfuwu.triage.classifier import Model
-from sanfuwu.triage.corpus import SHIPPED_MODEL, corpus_examples
-from sanfuwu.triage.similar import BANDS, CANDIDATES, LIKELY, band_keys, bigrams
-from sanfuwu.triage.text import jaccard
+import django
+
+os.environ.setdefault("SANFUWU_VAR_DIR", tempfile.mkdtemp(prefix="sanfuwu-bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanfuwu.settings")
+django.setup()
+
+from sanfuwu.triage.classifier import Model  # noqa: E402
+from sanfuwu.triage.corpus import SHIPPED_MODEL, corpus_examples  # noqa: E402
+from sanfuwu.triage.similar import BANDS, CANDIDATES, LIKELY, band_keys, bigrams  # noqa: E402
+from sanfuwu.triage.text import jaccard  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 DUP_ISSUES = int(os.environ.get("BENCH_DUP_ISSUES", "1000000"))
@@ -93,11 +99,6 @@ def _matches(found: list[str], expected: list[str]) -> int:
 
 
 def splitting() -> None:
-    import django
-
-    os.environ.setdefault("SANFUWU_VAR_DIR", tempfile.mkdtemp(prefix="sanfuwu-bench-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanfuwu.settings")
-    django.setup()
     from sanfuwu.triage.split import split_parts
 
     sets = [

@@ -48,6 +48,7 @@ from sanfuwu.people.models import Person
 from sanfuwu.people.scope import scope_of
 from sanfuwu.people.selectors import people_visible_to
 from sanfuwu.targets.selectors import targets_visible_to
+from sanfuwu.triage.intake import issues_index
 from sanfuwu.visits.models import Visit
 from sanfuwu.visits.selectors import visits_visible_to
 
@@ -182,6 +183,8 @@ class LedgerImporter(Importer):
         # Once anything is wrong nothing will be kept; checking the rest is all that is left to do.
         if histories and not outcome.errors and not self.dry_run:
             histories_write(histories)
+            # Found by the duplicate search and counted in 共性问题 like any registered issue.
+            issues_index(Issue.objects.filter(pk__in=[h.issue.pk for h in histories]))
             for h in histories:
                 self.numbers.append(h.issue.number)
                 self.months.update(

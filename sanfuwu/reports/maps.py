@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, QuerySet
 from django.urls import reverse
 
-from sanfuwu.core.periods import day_start
+from sanfuwu.core.periods import day_range
 from sanfuwu.issues.models import Issue, Status, StatusGroup, status_group_q
 from sanfuwu.orgs.models import Region, RegionKind
 from sanfuwu.people.models import Person
@@ -83,9 +83,8 @@ def map_per_enterprises(person: Person, issues: QuerySet[Issue], start: date, en
     """每千家企业问题数: the period's issues (void ones left out) per 1,000 enterprises of each
     street and park; a place without enterprises shows no figure rather than a division by zero."""
     towns = outlined(person, TOWNS)
-    period = issues.filter(registered_at__gte=day_start(start), registered_at__lt=day_start(end)).exclude(
-        status=Status.VOID
-    )
+    since, until = day_range(start, end)
+    period = issues.filter(registered_at__gte=since, registered_at__lt=until).exclude(status=Status.VOID)
     counts = _under(towns, period)
     firms = _under_targets(towns)
     data = []

@@ -146,7 +146,7 @@ def test_the_leader_raises_from_the_page_and_follows_it_to_close_out(desk: Desk,
     assert client.post(url("close"), {"summary": "车位已增设，问题已解决"}).status_code == 302
     c.refresh_from_db()
     assert c.status == CoordinationStatus.CLOSED
-    issue = c.links.first().issue
+    issue = c.links.order_by("id")[0].issue
     assert c.title in client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
 
 

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from django.db import connection
 
+from sanfuwu.coordination.models import Coordination
 from sanfuwu.core.demokit import demo_build
 from sanfuwu.imports.models import ImportRun, StoredFile
 from sanfuwu.issues.models import (
@@ -83,6 +84,8 @@ def _empty_the_district() -> None:
         Attachment,
     ):
         model.objects.all().delete()
+    # 专题协调 are not imported: the demo's one goes with the issues it links.
+    Coordination.objects.all().delete()
     Issue.objects.all().delete()
     IssueCounter.objects.all().delete()
     VisitTarget.objects.all().delete()

@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from sanfuwu.coordination.selectors import coordinations_open
 from sanfuwu.issues.aftercare import TABS as AFTERCARE_TABS
 from sanfuwu.issues.aftercare import aftercare_counts
 from sanfuwu.issues.home import (
@@ -40,7 +41,6 @@ from sanfuwu.people.roles import HEADCOUNT_READERS, TERRITORY_FIGURE_READERS
 from sanfuwu.people.scope import scope_of
 from sanfuwu.people.selectors import active_headcount, colleagues_of
 from sanfuwu.portal.access import can_edit_targets, person_of
-from sanfuwu.coordination.selectors import coordinations_open
 from sanfuwu.reports.figures import common_problems_seen_by
 from sanfuwu.scoring.selectors import meetings_to_score, ranking_movements
 from sanfuwu.targets.overview import grid_key_firms, industry_shares, target_totals, territory_rows
