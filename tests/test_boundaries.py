@@ -94,12 +94,13 @@ def test_a_street_clerk_may_not_import_outlines(world: World, xiasha_staff):
 def test_the_demo_layout_tiles_each_region_with_its_children(world: World):
     drawn = demo_boundaries(world.district, (120.30, 30.26, 120.46, 30.34))
     assert drawn == Region.objects.count()
-    for region in Region.objects.all():
-        ring = region.boundary["coordinates"][0]
+    outline = dict(Region.objects.values_list("pk", "boundary"))
+    for boundary in outline.values():
+        ring = boundary["coordinates"][0]
         assert ring[0] == ring[-1] and len(ring) == 5
     # Each grid lies within its street's box.
-    street = Region.objects.get(pk=world.xiasha.pk).boundary["coordinates"][0]
-    grid = Region.objects.get(pk=world.touge_grid.pk).boundary["coordinates"][0]
+    street = outline[world.xiasha.pk]["coordinates"][0]
+    grid = outline[world.touge_grid.pk]["coordinates"][0]
     xs, ys = [p[0] for p in street], [p[1] for p in street]
     assert all(min(xs) <= p[0] <= max(xs) and min(ys) <= p[1] <= max(ys) for p in grid)
 

@@ -23,7 +23,9 @@ def test_the_leader_raises_a_common_problem_and_closes_it_out(browser, demo_serv
     # The refused decision below is a page answered 400 on purpose; the browser logs it as a failed load.
     page.on(
         "console",
-        lambda msg: errors.append(msg.text) if msg.type == "error" and "status of 400" not in msg.text else None,
+        lambda msg: (
+            errors.append(msg.text) if msg.type == "error" and "status of 400" not in msg.text else None
+        ),
     )
     sign_in(page, demo_server, "leader")
     page.goto(f"{demo_server}/common/")
