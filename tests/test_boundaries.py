@@ -1,6 +1,7 @@
 """Regions' outlines: imported from GeoJSON all or nothing, laid out for the demo, drawn as maps."""
 
 import json
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -94,7 +95,7 @@ def test_a_street_clerk_may_not_import_outlines(world: World, xiasha_staff):
 def test_the_demo_layout_tiles_each_region_with_its_children(world: World):
     drawn = demo_boundaries(world.district, (120.30, 30.26, 120.46, 30.34))
     assert drawn == Region.objects.count()
-    outline = dict(Region.objects.values_list("pk", "boundary"))
+    outline: dict[int, Any] = dict(Region.objects.values_list("pk", "boundary"))
     for boundary in outline.values():
         ring = boundary["coordinates"][0]
         assert ring[0] == ring[-1] and len(ring) == 5
