@@ -69,7 +69,7 @@ clean:
 
 # Benchmarks report times and ratios measured in one run; they never fail a build.
 bench: $(VENV)/.installed
-	$(BIN)/python -m bench.suggestions
+	BENCH_DUP_POSTGRES=$(SANFUWU_TEST_PG)/postgres $(BIN)/python -m bench.suggestions
 	$(BIN)/python -m bench.targets_scope
 	$(BIN)/python -m bench.issue_lists
 	$(BIN)/python -m bench.ranking

@@ -12,7 +12,8 @@
   they hold it, each matched once.
 - Duplicate search: BENCH_DUP_ISSUES texts made from the corpus and the labelled set (each with
   its places, numbers, punctuation and clause order changed) banded into an SQLite table as the
-  product bands its issues, then 200 searches: the time each takes (the product's candidate
+  product bands its issues (and in PostgreSQL too when BENCH_DUP_POSTGRES names a server), then
+  200 searches: the time each takes (the product's candidate
   query, the candidates' texts read, their similarity computed) and recall@10 against a brute
   force over every text, counting the brute force's top 10 at or above the product's floor.
 """
@@ -28,6 +29,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import django
 
@@ -43,6 +45,8 @@ from sanfuwu.triage.text import jaccard  # noqa: E402
 DATA = Path(__file__).resolve().parent / "data"
 DUP_ISSUES = int(os.environ.get("BENCH_DUP_ISSUES", "1000000"))
 RECALL_QUERIES = 50
+# A PostgreSQL server (as SANFUWU_TEST_PG: postgres://user@host:port) to measure the search on too.
+DUP_POSTGRES = os.environ.get("BENCH_DUP_POSTGRES", "")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -134,6 +138,96 @@ def _variant(text: str, rng: random.Random) -> str:
     return "".join(rng.choice(digits) if ch in digits else ch for ch in joined)
 
 
+class SqliteBands:
+    name = "SQLite"
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "dups.sqlite3"
+        self.db = sqlite3.connect(self.path)
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("CREATE TABLE issue (id INTEGER PRIMARY KEY, text TEXT NOT NULL)")
+        self.db.execute("CREATE TABLE band (issue_id INTEGER NOT NULL, key INTEGER NOT NULL)")
+
+    def load(self, issues: list[tuple[int, str]], bands: list[tuple[int, int]]) -> None:
+        self.db.executemany("INSERT INTO issue VALUES (?, ?)", issues)
+        self.db.executemany("INSERT INTO band VALUES (?, ?)", bands)
+
+    def index(self) -> None:
+        self.db.execute("CREATE INDEX band_key ON band (key, issue_id)")
+        self.db.commit()
+
+    def size(self) -> str:
+        return f"文件 {self.path.stat().st_size / 1e6:.0f} MB"
+
+    def candidates(self, keys: list[int]) -> list[int]:
+        sql = (
+            f"SELECT issue_id FROM band WHERE key IN ({','.join('?' * len(keys))}) GROUP BY issue_id "
+            "ORDER BY COUNT(*) DESC, issue_id DESC LIMIT ?"
+        )
+        return [r[0] for r in self.db.execute(sql, [*keys, CANDIDATES])]
+
+    def texts(self, ids: list[int]) -> list[tuple[int, str]]:
+        return list(
+            self.db.execute(f"SELECT id, text FROM issue WHERE id IN ({','.join('?' * len(ids))})", ids)
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class PostgresBands:
+    """The same tables and queries in a database of their own on the PostgreSQL server given."""
+
+    name = "PostgreSQL"
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        server, _sep, _name = url.rpartition("/")
+        self.admin = f"{server}/postgres"
+        self.dbname = f"sanfuwu_dups_{os.getpid()}"
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.dbname}"')
+        self.db = psycopg.connect(f"{server}/{self.dbname}", autocommit=True)
+        self.db.execute("CREATE UNLOGGED TABLE issue (id integer PRIMARY KEY, text text NOT NULL)")
+        self.db.execute("CREATE UNLOGGED TABLE band (issue_id integer NOT NULL, key bigint NOT NULL)")
+
+    def load(self, issues: list[tuple[int, str]], bands: list[tuple[int, int]]) -> None:
+        with self.db.cursor().copy("COPY issue (id, text) FROM STDIN") as copy:
+            for row in issues:
+                copy.write_row(row)
+        with self.db.cursor().copy("COPY band (issue_id, key) FROM STDIN") as copy:
+            for row in bands:
+                copy.write_row(row)
+
+    def index(self) -> None:
+        self.db.execute("CREATE INDEX band_key ON band (key, issue_id)")
+        self.db.execute("VACUUM ANALYZE band")
+        self.db.execute("VACUUM ANALYZE issue")
+
+    def size(self) -> str:
+        row = self.db.execute("SELECT pg_database_size(current_database())").fetchone()
+        return f"数据库 {row[0] / 1e6:.0f} MB" if row else ""
+
+    def candidates(self, keys: list[int]) -> list[int]:
+        sql = (
+            "SELECT issue_id FROM band WHERE key = ANY(%s) GROUP BY issue_id "
+            "ORDER BY COUNT(*) DESC, issue_id DESC LIMIT %s"
+        )
+        return [r[0] for r in self.db.execute(sql, [keys, CANDIDATES])]
+
+    def texts(self, ids: list[int]) -> list[tuple[int, str]]:
+        return [(r[0], r[1]) for r in self.db.execute("SELECT id, text FROM issue WHERE id = ANY(%s)", [ids])]
+
+    def close(self) -> None:
+        import psycopg
+
+        self.db.close()
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.dbname}"')
+
+
 def duplicates() -> None:
     rng = random.Random(7)
     bases = [text for _code, text in corpus_examples()]
@@ -145,48 +239,38 @@ def duplicates() -> None:
     prefixes = ["", "来电人反映：", "网格员巡查发现，", "居民反映", "企业反映", "走访中了解到，"]
     places = ["头格社区", "中沙社区", "东沙湖社区", "白杨街道", "下沙街道", "医药港小镇", "新围村", ""]
     folder = Path(tempfile.mkdtemp(prefix="sanfuwu-dups-"))
-    db = sqlite3.connect(folder / "dups.sqlite3")
-    db.execute("PRAGMA journal_mode=OFF")
-    db.execute("PRAGMA synchronous=OFF")
-    db.execute("CREATE TABLE issue (id INTEGER PRIMARY KEY, text TEXT NOT NULL)")
-    db.execute("CREATE TABLE band (issue_id INTEGER NOT NULL, key INTEGER NOT NULL)")
+    stores: list[Any] = [SqliteBands(folder)]
+    if DUP_POSTGRES:
+        stores.append(PostgresBands(DUP_POSTGRES))
     started = time.perf_counter()
     texts: list[str] = []
-    batch_i, batch_b = [], []
+    batch_i: list[tuple[int, str]] = []
+    batch_b: list[tuple[int, int]] = []
     for i in range(1, DUP_ISSUES + 1):
         text = rng.choice(prefixes) + rng.choice(places) + _variant(rng.choice(bases), rng)
         texts.append(text)
         batch_i.append((i, text))
         batch_b.extend((i, k) for k in band_keys(bigrams(text)))
-        if len(batch_i) == 20000:
-            db.executemany("INSERT INTO issue VALUES (?, ?)", batch_i)
-            db.executemany("INSERT INTO band VALUES (?, ?)", batch_b)
+        if len(batch_i) == 20000 or i == DUP_ISSUES:
+            for store in stores:
+                store.load(batch_i, batch_b)
             batch_i, batch_b = [], []
-    db.executemany("INSERT INTO issue VALUES (?, ?)", batch_i)
-    db.executemany("INSERT INTO band VALUES (?, ?)", batch_b)
-    db.execute("CREATE INDEX band_key ON band (key, issue_id)")
-    db.commit()
+    for store in stores:
+        store.index()
     built = time.perf_counter() - started
-    size = (folder / "dups.sqlite3").stat().st_size
-    sql = (
-        "SELECT issue_id FROM band WHERE key IN ({}) GROUP BY issue_id "
-        "ORDER BY COUNT(*) DESC, issue_id DESC LIMIT ?"
-    )
-    times, results = [], []
     queries = [_variant(texts[rng.randrange(len(texts))], rng) for _ in range(200)]
-    for query in queries:
-        t0 = time.perf_counter()
-        grams = bigrams(query)
-        keys = band_keys(grams)
-        ids = [r[0] for r in db.execute(sql.format(",".join("?" * len(keys))), [*keys, CANDIDATES])]
-        marks = ",".join("?" * len(ids))
-        found = []
-        for pk, text in db.execute(f"SELECT id, text FROM issue WHERE id IN ({marks})", ids):
-            s = jaccard(grams, bigrams(text))
-            if s >= LIKELY:
-                found.append((s, pk))
-        results.append([pk for _s, pk in sorted(found, reverse=True)[:10]])
-        times.append((time.perf_counter() - t0) * 1000)
+    measured = []
+    for store in stores:
+        times, results = [], []
+        for query in queries:
+            t0 = time.perf_counter()
+            grams = bigrams(query)
+            ids = store.candidates(band_keys(grams))
+            found = [(jaccard(grams, bigrams(text)), pk) for pk, text in store.texts(ids)]
+            found = [f for f in found if f[0] >= LIKELY]
+            results.append([pk for _s, pk in sorted(found, reverse=True)[:10]])
+            times.append((time.perf_counter() - t0) * 1000)
+        measured.append((store, times, results))
     # Brute force over every text for the first RECALL_QUERIES searches, in one pass: the truth
     # the index is measured against.
     probe = [bigrams(q) for q in queries[:RECALL_QUERIES]]
@@ -197,18 +281,14 @@ def duplicates() -> None:
             s = jaccard(q, g)
             if s >= LIKELY:
                 scored[n].append((s, pk))
-    recalls = []
-    for n, hits in enumerate(scored):
-        truth = [pk for _s, pk in sorted(hits, reverse=True)[:10]]
-        if truth:
-            recalls.append(len(set(results[n]) & set(truth)) / len(truth))
-    print(
-        f"\n## 相似问题查找（SQLite，{len(texts):,} 条问题，{BANDS} 个分段，文件 {size / 1e6:.0f} MB，建索引 {built:.0f} s）"
-    )
-    print(f"每次查找：p50 {pct(times, 50):.1f} ms  p95 {pct(times, 95):.1f} ms；"
-          f"recall@10（暴力查找中相似度 ≥ {LIKELY} 的前 10 条）{statistics.mean(recalls):.3f}，"
-          f"{len(recalls)} 次查找有这样的结果")  # fmt: skip
-    db.close()
+    truths = [[pk for _s, pk in sorted(hits, reverse=True)[:10]] for hits in scored]
+    print(f"\n## 相似问题查找（{len(texts):,} 条问题，{BANDS} 个分段；生成、分段并写入 {built:.0f} s）")
+    for store, times, results in measured:
+        recalls = [len(set(results[n]) & set(t)) / len(t) for n, t in enumerate(truths) if t]
+        print(f"{store.name}（{store.size()}）：每次查找 p50 {pct(times, 50):.1f} ms  p95 {pct(times, 95):.1f} ms；"
+              f"recall@10（暴力查找中相似度 ≥ {LIKELY} 的前 10 条）{statistics.mean(recalls):.3f}，"
+              f"{len(recalls)} 次查找有这样的结果")  # fmt: skip
+        store.close()
     for path in folder.iterdir():
         path.unlink()
     folder.rmdir()

@@ -107,7 +107,9 @@ def _under_targets(regions: list[Region]) -> dict[int, int]:
     return counts
 
 
-def map_highlight(person: Person, counts: dict[int, int], kinds: Iterable[str] = GRIDS) -> dict[str, Any]:
+def map_highlight(
+    person: Person, counts: dict[int, int], kinds: Iterable[str] = GRIDS, link: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The district with the regions in `counts` (grid ids, or any level's) coloured by their count;
     each counted region's parent grid or the region itself is what gets the colour."""
     regions = outlined(person, kinds)
@@ -123,5 +125,13 @@ def map_highlight(person: Person, counts: dict[int, int], kinds: Iterable[str] =
     return {
         "geo": geojson(regions),
         "title": "highlight",
-        "data": [{"name": str(r.pk), "label": r.name, "value": valued[r.pk]} for r in regions],
+        "data": [
+            {
+                "name": str(r.pk),
+                "label": r.name,
+                "value": valued[r.pk],
+                "url": _issue_list(region=r.pk, **(link or {})),
+            }
+            for r in regions
+        ],
     }

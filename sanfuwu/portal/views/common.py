@@ -3,7 +3,7 @@ coordination items the leadership raises from them and follows to their close-ou
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -94,7 +94,14 @@ def common_page(request: HttpRequest) -> HttpResponse:
         context["chosen_label"] = f"{topic}（{category.name}）"
         members = problem_members(person, start, end, category, topic)
         context["members"] = Paginator(members, 50).get_page(request.GET.get("page"))
-        context["map"] = map_highlight(person, problem_places(person, start, end, category, topic))
+        period = {
+            "category": category.pk,
+            "date_from": start.isoformat(),
+            "date_to": (end - timedelta(days=1)).isoformat(),
+        }
+        context["map"] = map_highlight(
+            person, problem_places(person, start, end, category, topic), link=period
+        )
     else:
         totals: dict[int, int] = {}
         for problem in problems:
