@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from sanfuwu.coordination.models import Coordination, CoordinationStatus
+from sanfuwu.coordination.models import Coordination, CoordinationIssue, CoordinationStatus
 from sanfuwu.issues.models import Issue, Status
 from sanfuwu.issues.selectors import issues_visible_to
 from sanfuwu.people.models import Person, Role
+from sanfuwu.people.scope import scope_of
 from sanfuwu.triage.models import IssueTopic
 
 # The office sees every coordination; a department's staff those that give their department a task.
@@ -17,18 +18,28 @@ DEPARTMENT = frozenset({Role.HANDLER, Role.HEAD})
 
 
 def coordinations_visible_to(person: Person) -> QuerySet[Coordination]:
+    """The office sees the coordinations that hold issues of its territory (the district-wide, all
+    of them); a department's staff those that give their department a task."""
     qs = Coordination.objects.select_related("category", "raised_by").annotate(
         issue_count=Count("links", distinct=True),
         task_count=Count("tasks", distinct=True),
         open_tasks=Count("tasks", filter=Q(tasks__done_at__isnull=True), distinct=True),
     )
-    if person.is_superuser or person.roles & READERS:
+    scope = scope_of(person)
+    reads = person.is_superuser or bool(person.roles & READERS)
+    if reads and scope.everything:
         return qs
+    visible = Q(pk__in=[])
+    if reads and scope.region is not None:
+        ours = CoordinationIssue.objects.filter(issue__region_id__in=scope.region_ids()).values(
+            "coordination_id"
+        )
+        visible |= Q(pk__in=ours)
     if person.roles & DEPARTMENT and person.department_id:
-        return qs.filter(
+        visible |= Q(
             pk__in=Coordination.objects.filter(tasks__department_id=person.department_id).values("pk")
         )
-    return qs.none()
+    return qs.filter(visible)
 
 
 def coordination_get_for(person: Person, pk: int) -> Coordination:

@@ -119,7 +119,9 @@ def export_row(
         choice_label(Status, issue.status), moment_text(issue.registered_at), lead.name if lead else "",
         join_list(extra.get("co", [])), moment_text(issue.dispatched_at), date_text(issue.due_date),
         moment_text(issue.accepted_at), issue.long_term_plan, moment_text(issue.resolved_at), issue.resolution,
-        issue.feedback, choice_label(Rating, issue.rating), moment_text(extra.get("rated_at")), moment_text(issue.closed_at),
+        # A merged duplicate's relayed answer is the original's; the ledger records it there.
+        "" if issue.duplicate_of_id else issue.feedback, choice_label(Rating, issue.rating),
+        moment_text(extra.get("rated_at")), moment_text(issue.closed_at),
         choice_label(SupervisionLevel, issue.supervision_level) if issue.supervised else "",
         extra.get("return_reason", "") if issue.status == Status.RETURNED else "", issue.void_reason,
     ]  # fmt: skip

@@ -91,11 +91,8 @@ class IssueFilterForm(StyledForm, forms.Form):
         # Grids are too many to offer, but a grid asked for (a map's click) is honoured and shown.
         regions = scope_of(actor).regions()
         asked = str(self.data.get("region") or "")
-        shown = (
-            regions.filter(Q(pk=int(asked)) | ~Q(kind="grid"))
-            if asked.isdigit()
-            else regions.exclude(kind="grid")
-        )
+        pk = int(asked) if asked.isascii() and asked.isdigit() and len(asked) < 10 else None
+        shown = regions.filter(Q(pk=pk) | ~Q(kind="grid")) if pk else regions.exclude(kind="grid")
         self.fields["region"].queryset = shown  # type: ignore[attr-defined]
         self.style_widgets()
 

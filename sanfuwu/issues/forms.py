@@ -185,6 +185,12 @@ class FeedbackForm(ActionForm):
     def __init__(self, *args: Any, issue: Issue, **kwargs: Any) -> None:
         super().__init__(*args, issue=issue, **kwargs)
         self.fields["feedback"].initial = feedback_suggestion(issue)
+        merged = issue.duplicates.count() if issue.pk else 0
+        if merged:
+            # The same words reach every merged raiser (sanfuwu.issues.workflow._answer_duplicates).
+            self.fields["feedback"].help_text = _(
+                "本答复将同时发给并入本问题的 %(n)s 件重复问题的反映人，请勿写入只与本反映人有关的信息。"
+            ) % {"n": merged}
 
 
 class RateForm(ActionForm):

@@ -13,9 +13,9 @@ DEFAULTS: dict[str, Any] = {
     "status": "", "tier": "", "lead_department": None, "due_date": None, "supervised": False,
     "supervision_level": "", "reopen_count": 0, "extension_count": 0, "long_term_plan": "",
     "resolution": "", "feedback": "", "rating": "", "void_reason": "", "dispatched_at": None,
-    "accepted_at": None, "resolved_at": None, "closed_at": None, "handler": None,
+    "accepted_at": None, "resolved_at": None, "closed_at": None, "handler": None, "duplicate_of": None,
 }  # fmt: skip
-FOREIGN_KEYS = frozenset({"lead_department", "handler"})
+FOREIGN_KEYS = frozenset({"lead_department", "handler", "duplicate_of"})
 
 
 def issue_replay(events: Iterable[IssueEvent]) -> dict[str, Any]:

@@ -164,11 +164,21 @@ def _act(issue_id: int, action: str, actor: Actor, version: int, payload: dict[s
         if h.issue.version != version:
             raise _conflict(h.issue)
         from_status = h.issue.status
+        if action == Action.MERGE and isinstance(payload.get("original"), Issue):
+            # The original as it is now, held until the merge commits: a void or merge of it
+            # committing meanwhile must be seen by the step, not a copy read before.
+            held = Issue.objects.select_for_update().select_related("region")
+            payload = {**payload, "original": held.get(pk=payload["original"].pk)}
         change = h.apply(action, actor, at, payload)
         _compare_and_set(h, version, change.fields)
         history_save_step(h)
         if action == Action.FEEDBACK:
-            _answer_duplicates(h.issue, actor, at)
+            _answer_duplicates(h.issue, actor, at, h.issue.feedback)
+        elif action == Action.VOID:
+            reason = _("该问题不予办理：%(reason)s") % {"reason": h.issue.void_reason}
+            _answer_duplicates(h.issue, actor, at, reason)
+        elif action == Action.MERGE:
+            _follow_original(h.issue, actor, at)
         issue_news(issue=h.issue, action=action, actor=actor.person, before=from_status, payload=payload)
         number, who = h.issue.number, actor.person.username if actor.person else "system"
         transaction.on_commit(
@@ -177,19 +187,36 @@ def _act(issue_id: int, action: str, actor: Actor, version: int, payload: dict[s
     return h.issue
 
 
-def _answer_duplicates(original: Issue, actor: Actor, at: datetime) -> None:
-    """The raisers of the issues merged into `original` are answered with its answer, each in their
-    own issue's history (their tracking page and the company's page show it). Their issues stay
-    void: the answer is all that moves, so no rule of the table is bypassed for a status."""
-    note = SystemNote("merged_answer", {"number": original.number, "feedback": original.feedback})
-    for dup in (
-        Issue.objects.select_for_update().filter(duplicate_of=original).only("pk", "version", "status")
-    ):
-        Issue.objects.filter(pk=dup.pk).update(feedback=original.feedback, version=F("version") + 1)
+def _answer_duplicates(original: Issue, actor: Actor, at: datetime, answer: str) -> None:
+    """The raisers of the issues merged into `original` are answered with its answer (or told it
+    was voided), each in their own issue's history (their tracking page and the company's page
+    show it). Their issues stay void: the answer is all that moves, so no rule of the table is
+    bypassed for a status."""
+    note = SystemNote("merged_answer", {"number": original.number, "feedback": answer})
+    dups = Issue.objects.select_for_update().filter(duplicate_of=original).only("pk", "version", "status")
+    for dup in dups:
+        Issue.objects.filter(pk=dup.pk).update(feedback=answer, version=F("version") + 1)
         IssueEvent.objects.create(
             issue_id=dup.pk, seq=dup.version + 1, action=Action.FEEDBACK, actor=actor.person, at=at,
             from_status=dup.status, to_status=dup.status, note=str(note), system_note=note.stored(),
-            changes={"feedback": original.feedback},
+            changes={"feedback": answer},
+        )  # fmt: skip
+
+
+def _follow_original(merged: Issue, actor: Actor, at: datetime) -> None:
+    """Issues merged into `merged` before it was itself merged follow it to its original, so that
+    their raisers are answered when that one is: a duplicate never points at a void issue."""
+    original = merged.duplicate_of
+    if original is None:
+        return
+    note = SystemNote("merge", {"number": original.number, "note": ""})
+    dups = Issue.objects.select_for_update().filter(duplicate_of=merged).only("pk", "version", "status")
+    for dup in dups:
+        Issue.objects.filter(pk=dup.pk).update(duplicate_of=original, version=F("version") + 1)
+        IssueEvent.objects.create(
+            issue_id=dup.pk, seq=dup.version + 1, action=Action.MERGE, actor=actor.person, at=at,
+            from_status=dup.status, to_status=dup.status, note=str(note), system_note=note.stored(),
+            changes={"duplicate_of": original.pk},
         )  # fmt: skip
 
 

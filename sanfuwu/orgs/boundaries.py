@@ -82,7 +82,8 @@ def regions_boundaries_import(*, raw: bytes) -> int:
     problems: list[str] = []
     found: dict[int, tuple[Region, Any]] = {}
     for n, feature in enumerate(doc["features"], start=1):
-        props = feature.get("properties") or {} if isinstance(feature, dict) else {}
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        props = props if isinstance(props, dict) else {}
         name = str(props.get("name") or "").strip()
         if not name:
             problems.append(_("第 %(n)s 个要素：缺少 properties.name（区域名称）。") % {"n": n})
@@ -99,7 +100,7 @@ def regions_boundaries_import(*, raw: bytes) -> int:
             )
             problems.append(_("第 %(n)s 个要素：") % {"n": n} + word % {"name": name} + "。")
             continue
-        problem = boundary_problem(feature.get("geometry"))
+        problem = boundary_problem(feature.get("geometry") if isinstance(feature, dict) else None)
         if problem:
             problems.append(_("第 %(n)s 个要素（%(name)s）：") % {"n": n, "name": name} + problem)
             continue

@@ -110,8 +110,8 @@ def _under_targets(regions: list[Region]) -> dict[int, int]:
 def map_highlight(
     person: Person, counts: dict[int, int], kinds: Iterable[str] = GRIDS, link: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The district with the regions in `counts` (grid ids, or any level's) coloured by their count;
-    each counted region's parent grid or the region itself is what gets the colour."""
+    """The district with the regions in `counts` coloured by their count, each counted in the drawn
+    region that holds it (an issue raised above that level, at a whole street, colours none)."""
     regions = outlined(person, kinds)
     paths = {r.pk: r.path for r in regions}
     valued: dict[int, int] = {r.pk: 0 for r in regions}
@@ -119,7 +119,7 @@ def map_highlight(
     for pk, n in counts.items():
         path = where.get(pk, "")
         for rid, rpath in paths.items():
-            if path.startswith(rpath) or rpath.startswith(path):
+            if path.startswith(rpath):  # the region drawn, or one within it
                 valued[rid] += n
                 break
     return {

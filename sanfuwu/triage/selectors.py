@@ -97,12 +97,8 @@ def likely_duplicates(text: str, viewer: Person, *, limit: int = 3) -> list[tupl
 
     from sanfuwu.triage.similar import similar_to
 
-    matches = similar_to(text, limit=20)
-    if not matches:
-        return []
     since = timezone.now() - timedelta(days=RECENT_DAYS)
-    shown = issues_visible_to(viewer).filter(pk__in=[m.issue_id for m in matches], registered_at__gte=since)
-    found = Issue.objects.only("pk", "number", "title", "status").in_bulk(
-        list(shown.values_list("pk", flat=True))
-    )
-    return [(found[m.issue_id], round(m.similarity * 100)) for m in matches if m.issue_id in found][:limit]
+    within = Issue.objects.filter(pk__in=issues_visible_to(viewer).values("pk"), registered_at__gte=since)
+    matches = similar_to(text, limit=limit, within=within)
+    found = Issue.objects.only("pk", "number", "title", "status").in_bulk([m.issue_id for m in matches])
+    return [(found[m.issue_id], round(m.similarity * 100)) for m in matches if m.issue_id in found]

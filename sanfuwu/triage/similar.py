@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from sanfuwu.issues.models import Issue
+from sanfuwu.issues.models import Issue, Status
 from sanfuwu.triage.models import IssueBand
 from sanfuwu.triage.text import jaccard, ngrams
 
@@ -121,12 +121,15 @@ def candidates(keys: list[int], *, exclude: int | None = None, limit: int = CAND
 
 
 def similar_to(
-    text: str, *, exclude: int | None = None, floor: float = LIKELY, limit: int = 10
-) -> list[Match]:
-    """Issues whose text is at least `floor` similar to `text`, most similar first."""
+    text: str, *, exclude: int | None = None, floor: float = LIKELY, limit: int = 10,
+    within: QuerySet[Issue] | None = None,
+) -> list[Match]:  # fmt: skip
+    """Issues of `within` (by default all) whose text is at least `floor` similar to `text`, most
+    similar first. Void issues (merged duplicates among them) are never the original of another."""
     grams = bigrams(text)
     ids = candidates(band_keys(grams), exclude=exclude)
-    texts = Issue.objects.filter(pk__in=ids).values_list("pk", "title", "description")
+    pool = (within if within is not None else Issue.objects.all()).exclude(status=Status.VOID)
+    texts = pool.filter(pk__in=ids).values_list("pk", "title", "description")
     matches = [Match(pk, jaccard(grams, bigrams(issue_text(t, d)))) for pk, t, d in texts]
     matches = [m for m in matches if m.similarity >= floor]
     matches.sort(key=lambda m: (-m.similarity, -m.issue_id))

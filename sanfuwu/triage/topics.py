@@ -28,7 +28,8 @@ _SPLIT = re.compile(r"[、，,；;/]|与|及")
 
 
 def subtopics(about: str) -> list[str]:
-    return [part.strip() for part in _SPLIT.split(about or "") if len(part.strip()) >= 2]
+    # A topic is a few words; a long clause of a description is cut to the column's 40.
+    return [part.strip()[:40] for part in _SPLIT.split(about or "") if len(part.strip()) >= 2]
 
 
 def topic_of(text: str, category: Category, model: Model) -> str:
@@ -44,7 +45,7 @@ def topic_of(text: str, category: Category, model: Model) -> str:
     if category.code in model.labels:
         found = [r for r in model.reasons(text, category.code, limit=4) if len(r) >= 2]
         if found:
-            return found[0]
+            return found[0][:40]
     return OTHER
 
 

@@ -86,3 +86,38 @@ def test_it_refuses_an_original_already_answered(cast: Cast):
     answered = issue_in(Status.RESOLVED, cast)
     with pytest.raises(ValidationError, match="已办结"):
         cast.act(new_issue(cast), "merge", Role.DISPATCHER, original=answered)
+
+
+def test_duplicates_of_a_merged_issue_follow_it_to_its_original(cast: Cast):
+    first, second, third = new_issue(cast), new_issue(cast), new_issue(cast)
+    third = cast.act(third, "merge", Role.DISPATCHER, original=second)
+    cast.act(second, "merge", Role.DISPATCHER, original=first)
+    third = Issue.objects.get(pk=third.pk)
+    assert third.duplicate_of_id == first.pk
+    assert IssueEvent.objects.get(issue=third, seq=third.version).action == Action.MERGE
+
+
+def test_voiding_an_original_tells_its_duplicates_raisers(cast: Cast):
+    original = new_issue(cast)
+    duplicate = cast.act(new_issue(cast), "merge", Role.DISPATCHER, original=original)
+    cast.act(original, "void", Role.ADMIN, reason="经核实不属实。")
+    duplicate = Issue.objects.get(pk=duplicate.pk)
+    assert "经核实不属实" in duplicate.feedback
+    assert "经核实不属实" in progress_of(duplicate).answer
+
+
+def test_a_merged_issue_replays_to_its_state(cast: Cast):
+    from sanfuwu.issues.replay import issue_replay, issue_state
+
+    original = new_issue(cast)
+    duplicate = cast.act(new_issue(cast), "merge", Role.DISPATCHER, original=original)
+    duplicate = Issue.objects.get(pk=duplicate.pk)
+    assert issue_replay(duplicate.events.order_by("seq")) == issue_state(duplicate)
+
+
+def test_the_answer_form_warns_that_merged_raisers_get_the_same_words(cast: Cast):
+    from sanfuwu.issues.forms import FeedbackForm
+
+    original = new_issue(cast)
+    cast.act(new_issue(cast), "merge", Role.DISPATCHER, original=original)
+    assert "1 件重复问题的反映人" in str(FeedbackForm(issue=original).fields["feedback"].help_text)

@@ -50,15 +50,22 @@ from sanfuwu.reports.maps import map_highlight
 MONTHS = (1, 3, 6, 12)
 
 
+def _int(raw: str | None) -> int | None:
+    """A plain decimal number as typed in a form or address, else None ("²" is a digit to
+    str.isdigit, not to int)."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
 def _leads(person: Person) -> bool:
     return bool(person.roles & LEADERSHIP) or person.is_superuser
 
 
 def _period(request: HttpRequest) -> tuple[int, int, date, date]:
-    raw = request.GET.get("months", "")
-    months = int(raw) if raw.isdigit() and int(raw) in MONTHS else 3
-    raw_k = request.GET.get("k", "")
-    k = int(raw_k) if raw_k.isdigit() and 2 <= int(raw_k) <= 20 else min_places()
+    months = _int(request.GET.get("months"))
+    months = months if months in MONTHS else 3
+    k = _int(request.GET.get("k"))
+    k = k if k is not None and 2 <= k <= 20 else min_places()
     start, end = period_months(months, timezone.localdate())
     return months, k, start, end
 
@@ -122,8 +129,8 @@ def common_raise(request: HttpRequest) -> HttpResponse:
     category = Category.objects.filter(code=code).first()
     if category is None or not topic:
         raise Http404("没有这个共性问题")
-    raw = request.POST.get("months", "")
-    months = int(raw) if raw.isdigit() and int(raw) in MONTHS else 3
+    months = _int(request.POST.get("months"))
+    months = months if months in MONTHS else 3
     start, end = period_months(months, timezone.localdate())
     issues = list(problem_members(person, start, end, category, topic)[:500])
     try:
@@ -202,13 +209,9 @@ def coordination_act(request: HttpRequest, pk: int, action: str) -> HttpResponse
             )
             done = _("已记录会议决定。")
         elif action == "task":
-            raw_dept, raw_days = post.get("department", ""), post.get("workdays", "")
-            department = (
-                Department.objects.filter(pk=int(raw_dept), active=True).first()
-                if raw_dept.isdigit()
-                else None
-            )
-            days = int(raw_days) if raw_days.isdigit() else None
+            dept_id = _int(post.get("department"))
+            department = Department.objects.filter(pk=dept_id, active=True).first() if dept_id else None
+            days = _int(post.get("workdays"))
             coordination_task_add(
                 coordination=coordination,
                 actor=person,
@@ -218,8 +221,8 @@ def coordination_act(request: HttpRequest, pk: int, action: str) -> HttpResponse
             )
             done = _("已交办任务。")
         elif action == "done":
-            raw_task = post.get("task", "")
-            task = coordination.tasks.filter(pk=int(raw_task)).first() if raw_task.isdigit() else None
+            task_id = _int(post.get("task"))
+            task = coordination.tasks.filter(pk=task_id).first() if task_id else None
             if task is None:
                 raise Http404("没有这项任务")
             coordination_task_done(task=task, actor=person, note=post.get("note", ""))
@@ -228,7 +231,7 @@ def coordination_act(request: HttpRequest, pk: int, action: str) -> HttpResponse
             coordination_note(coordination=coordination, actor=person, text=post.get("text", ""))
             done = _("已记录进展。")
         elif action == "add":
-            wanted = [int(v) for v in post.getlist("issue") if v.isdigit()]
+            wanted = {n for n in (_int(v) for v in post.getlist("issue")) if n}
             issues = [i for i in coordination_candidates(coordination, person) if i.pk in wanted]
             n = coordination_add_issues(coordination=coordination, actor=person, issues=issues)
             done = _("已纳入 %(n)s 件问题。") % {"n": n}

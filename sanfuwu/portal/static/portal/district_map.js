@@ -9,6 +9,11 @@
     ? { none: "No region outlines yet: an administrator imports them under Regions.", high: "More", low: "Fewer" }
     : { none: "尚未导入区域边界：管理员可在“区域”中导入 GeoJSON 边界文件。", high: "多", low: "少" };
 
+  // The tooltip is HTML: names are the district's to edit, so they are escaped, never markup.
+  function escape(text) {
+    return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  }
+
   document.querySelectorAll("[data-district-map]").forEach((el, n) => {
     const source = document.getElementById(el.dataset.districtMap);
     if (!source) return;
@@ -31,7 +36,7 @@
           const d = p.data || {};
           const value = d.value === null || d.value === undefined ? "—" : d.value + unit;
           const extra = d.issues !== undefined ? `<br>${d.issues} / ${d.enterprises}` : "";
-          return `${d.label || p.name}：${value}${extra}`;
+          return `${escape(d.label || p.name)}：${escape(value)}${extra}`;
         },
       },
       visualMap: {
