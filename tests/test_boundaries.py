@@ -138,3 +138,10 @@ def test_a_street_dispatcher_maps_only_their_street(world: World):
     dispatcher = make_person("map_d", ["dispatcher"], region=world.xiasha)
     grids = map_open_by_grid(dispatcher, issues_visible_to(dispatcher), timezone.localdate())
     assert {d["label"] for d in grids["data"]} == {"头格第1网格"}
+
+
+def test_a_feature_whose_properties_are_no_object_is_refused_at_its_number(world: World):
+    raw = json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": ["下沙街道"],
+                                                                 "geometry": square(120.3, 30.26)}]}).encode()  # fmt: skip
+    with pytest.raises(ValidationError, match="第 1 个要素"):
+        regions_boundaries_import(raw=raw)

@@ -161,3 +161,39 @@ def test_a_department_not_tasked_cannot_open_the_coordination(desk: Desk):
         .status_code
         == 404
     )
+
+
+def test_odd_digits_are_refused_not_crashed_on(desk: Desk):
+    client = client_for(desk.leader)
+    assert client.get(reverse("issues:list"), {"region": "²"}).status_code == 200
+    assert client.get(reverse("common:page"), {"months": "²", "k": "³"}).status_code == 200
+    c = raised(desk)
+    answer = client.post(
+        reverse("common:coordination_act", args=[c.pk, "task"]),
+        {"department": "²", "text": "x", "workdays": "²"},
+    )
+    assert answer.status_code == 400
+
+
+def test_a_street_dispatcher_sees_only_coordinations_of_their_street(desk: Desk):
+    w = desk.world
+    theirs = coordination_raise(
+        actor=desk.leader,
+        title="白杨的",
+        issues=[desk.register(PARKING[0], w.baiyang_grid)],
+        category=desk.parking,
+    )
+    ours = coordination_raise(
+        actor=desk.leader,
+        title="下沙的",
+        issues=[desk.register(PARKING[1], w.touge_grid)],
+        category=desk.parking,
+    )
+    street = make_person("xs_c", [Role.DISPATCHER], region=w.xiasha)
+    client = client_for(street)
+    assert client.get(reverse("common:coordination", args=[ours.pk])).status_code == 200
+    assert client.get(reverse("common:coordination", args=[theirs.pk])).status_code == 404
+    assert (
+        client.post(reverse("common:coordination_act", args=[theirs.pk, "note"]), {"text": "x"}).status_code
+        == 404
+    )

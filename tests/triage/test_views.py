@@ -181,3 +181,18 @@ def test_it_shows_a_likely_duplicate_while_the_problem_is_typed(
     # Not an issue of another street's: nothing of it is shown to their dispatcher.
     theirs = client_for(baiyang_dispatcher).get(reverse("triage:suggest"), typed).content.decode()
     assert earlier.number not in theirs
+
+
+def test_a_merged_duplicate_is_never_offered_as_an_original(catalogue, world, grid_worker, xiasha_dispatcher):
+    from sanfuwu.issues.workflow import issue_act
+
+    road = Category.objects.get(code="road")
+    words = "福城路与文渊路交叉口的红绿灯坏了一周，晚上过马路很危险"
+    first = issue_register(actor=grid_worker, title="信号灯损坏", description=words, source=Source.VISIT,
+                           category=road, region=world.touge_grid)  # fmt: skip
+    copy = issue_register(actor=grid_worker, title="信号灯损坏", description=words + "！", source=Source.VISIT,
+                          category=road, region=world.touge_grid)  # fmt: skip
+    issue_act(issue=copy, action="merge", actor=xiasha_dispatcher, version=copy.version, original=first)
+    typed = {"problems-0-description": "晚上过马路很危险，" + words}
+    body = client_for(grid_worker).get(reverse("triage:suggest"), typed).content.decode()
+    assert first.number in body and copy.number not in body
