@@ -136,10 +136,12 @@ def test_building_twice_duplicates_nothing_and_changes_nothing(demo):
 def test_the_same_seed_gives_the_same_district(db):
     build(seed=7)
     first = snapshot()
+    from sanfuwu.coordination.models import Coordination
     from sanfuwu.issues.models import Issue
     from sanfuwu.scoring.models import Indicator, ReviewMeeting
     from sanfuwu.visits.models import Campaign, Pairing, Policy, Visit
 
+    Coordination.objects.all().delete()
     Issue.objects.all().delete()
     for model in (Campaign, Pairing, Visit, Policy, Indicator, ReviewMeeting):
         model.objects.all().delete()

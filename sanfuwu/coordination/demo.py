@@ -26,6 +26,7 @@ BOX = (120.30, 30.26, 120.46, 30.34)
 
 
 def build(ctx: DemoContext) -> None:
+    Coordination.objects.all().delete()  # a rebuilt demo raises its own again
     root = Region.objects.filter(kind=RegionKind.DISTRICT, parent=None).order_by("pk").first()
     if root is None:
         return

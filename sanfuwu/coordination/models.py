@@ -49,7 +49,8 @@ class Coordination(models.Model):
 
 class CoordinationIssue(models.Model):
     coordination = models.ForeignKey(Coordination, on_delete=models.CASCADE, related_name="links")
-    issue = models.ForeignKey("issues.Issue", on_delete=models.PROTECT, related_name="coordination_links")
+    # Issues are never deleted by the product (they are voided); a demo's rebuild takes the link along.
+    issue = models.ForeignKey("issues.Issue", on_delete=models.CASCADE, related_name="coordination_links")
     added_at = models.DateTimeField(default=timezone.now)
     added_by = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
 

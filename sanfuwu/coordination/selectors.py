@@ -8,13 +8,14 @@ from django.http import Http404
 from sanfuwu.coordination.models import Coordination, CoordinationIssue, CoordinationStatus
 from sanfuwu.issues.models import Issue, Status
 from sanfuwu.issues.selectors import issues_visible_to
-from sanfuwu.people.models import Person, Role
+from sanfuwu.people.models import Person
+from sanfuwu.people.roles import COORDINATION_READERS, DEPARTMENT_STAFF
 from sanfuwu.people.scope import scope_of
 from sanfuwu.triage.models import IssueTopic
 
 # The office sees every coordination; a department's staff those that give their department a task.
-READERS = frozenset({Role.ADMIN, Role.LEADER, Role.SUPERVISOR, Role.DISPATCHER, Role.EVALUATOR})
-DEPARTMENT = frozenset({Role.HANDLER, Role.HEAD})
+READERS = COORDINATION_READERS
+DEPARTMENT = DEPARTMENT_STAFF
 
 
 def coordinations_visible_to(person: Person) -> QuerySet[Coordination]:

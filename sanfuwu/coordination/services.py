@@ -21,12 +21,13 @@ from sanfuwu.coordination.models import (
 )
 from sanfuwu.issues.models import Issue, Status
 from sanfuwu.orgs.models import Category, Department
-from sanfuwu.people.models import Person, Role
+from sanfuwu.people.models import Person
+from sanfuwu.people.roles import COORDINATION_LEADERS, DEPARTMENT_STAFF
 from sanfuwu.workdays.calendar import UnknownYearError, add_workdays
 
 # The leadership: raises a common problem to coordination, records the meeting, hands out and
 # closes. A department's staff mark their own department's tasks done.
-LEADERSHIP = frozenset({Role.LEADER, Role.ADMIN})
+LEADERSHIP = COORDINATION_LEADERS
 MAX_WORKDAYS = 120
 
 
@@ -154,7 +155,7 @@ def coordination_task_add(
 @transaction.atomic
 def coordination_task_done(*, task: CoordinationTask, actor: Person, note: str) -> CoordinationTask:
     """完成任务: by the task's department (its handlers and head) or the leadership."""
-    in_department = actor.department_id == task.department_id and actor.roles & {Role.HANDLER, Role.HEAD}
+    in_department = actor.department_id == task.department_id and actor.roles & DEPARTMENT_STAFF
     if not (in_department or actor.roles & LEADERSHIP or actor.is_superuser):
         raise PermissionDenied(_("只有责任部门或区领导可以完成该任务。"))
     _locked(task.coordination)

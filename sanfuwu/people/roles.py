@@ -87,3 +87,7 @@ CHANNEL_WATCHERS = frozenset({Role.ADMIN, Role.DISPATCHER})
 # 共性问题 and 专题协调: the office that reads what many places share. The leadership raises and
 # decides (sanfuwu.coordination.services.LEADERSHIP); departments see the items that task them.
 COMMON_READERS = frozenset({Role.ADMIN, Role.LEADER, Role.SUPERVISOR, Role.DISPATCHER})
+# Read 专题协调 of their territory (evaluators too, for review meetings).
+COORDINATION_READERS = COMMON_READERS | {Role.EVALUATOR}
+# Raise, decide, hand out and close 专题协调.
+COORDINATION_LEADERS = frozenset({Role.LEADER, Role.ADMIN})
