@@ -89,16 +89,6 @@ def advise(text: str, catalogue: Catalogue | None = None) -> Advice:
     return advice
 
 
-def suggestion_record(
-    *, issue: Issue, stage: str, advice: Advice, chosen_category: str = "", chosen_department: str = ""
-) -> Suggestion:
-    cats, depts = advice.stored()
-    return Suggestion.objects.create(
-        issue=issue, stage=stage, model_id=advice.model_id, categories=cats, departments=depts,
-        chosen_category=chosen_category, chosen_department=chosen_department,
-    )  # fmt: skip
-
-
 def issue_suggest_at_register(*, issue: Issue) -> Suggestion:
     """The suggestion registration showed, and the issues the new one likely repeats."""
     text = issue_text(issue.title, issue.description)
