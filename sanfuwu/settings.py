@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "sanfuwu.core",
+    "sanfuwu.audit",
     # Domain apps, in dependency order: the demo builds them in this order too.
     "sanfuwu.orgs",
     "sanfuwu.people",
@@ -112,6 +113,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sanfuwu.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     *(["sanfuwu.core.routing.ReplicaMiddleware"] if DATABASE_ROUTERS else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,8 +121,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sanfuwu.audit.context.AuditOriginMiddleware",
     "sanfuwu.portal.confinement.EnterpriseConfinement",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sanfuwu.people.middleware.AccountGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sanfuwu.portal.refusals.RefusalMiddleware",
@@ -152,16 +156,44 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+SANFUWU_PASSWORD_MIN_LENGTH = env_int("SANFUWU_PASSWORD_MIN_LENGTH", 10)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "sanfuwu.people.passwords.LengthValidator",
+        "OPTIONS": {"min_length": SANFUWU_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A session lasts at most this long, and ends sooner after SANFUWU_IDLE_SECONDS without a request.
 SESSION_COOKIE_AGE = env_int("SANFUWU_SESSION_SECONDS", 8 * 3600)
+SANFUWU_IDLE_SECONDS = env_int("SANFUWU_IDLE_SECONDS", 30 * 60)
+# This many wrong passwords within SANFUWU_LOCKOUT_SECONDS lock an account (or, from one address
+# across accounts, that address) until the oldest of them is that old; an administrator unlocks sooner.
+SANFUWU_LOCKOUT_ACCOUNT_FAILURES = env_int("SANFUWU_LOCKOUT_ACCOUNT_FAILURES", 5)
+SANFUWU_LOCKOUT_ADDRESS_FAILURES = env_int("SANFUWU_LOCKOUT_ADDRESS_FAILURES", 20)
+SANFUWU_LOCKOUT_SECONDS = env_int("SANFUWU_LOCKOUT_SECONDS", 15 * 60)
+AUTHENTICATION_BACKENDS = ["sanfuwu.people.backends.AnyCaseBackend"]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Pages send the CSRF token in a header they read from the page itself, never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Served over HTTPS (directly or behind a proxy that says so in X-Forwarded-Proto): cookies only
+# travel encrypted, plain HTTP is redirected, and browsers are told to come back over HTTPS only.
+SANFUWU_HTTPS = env_bool("SANFUWU_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SANFUWU_HTTPS
+SECURE_SSL_REDIRECT = SANFUWU_HTTPS
+SECURE_HSTS_SECONDS = env_int("SANFUWU_HSTS_SECONDS", 365 * 24 * 3600) if SANFUWU_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+if env_bool("SANFUWU_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

@@ -4,11 +4,13 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from sanfuwu.api.api import api
+from sanfuwu.core.forms import AdminLoginForm
 from sanfuwu.env import env_bool
 
 admin.site.site_header = "三服务平台 · 系统配置"
 admin.site.site_title = "三服务平台"
 admin.site.index_title = "系统配置"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     # Pages without our <link rel="icon">, like the admin's, make browsers ask for /favicon.ico.

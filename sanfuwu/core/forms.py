@@ -4,10 +4,12 @@ import copy
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db.models.fields import BLANK_CHOICE_DASH
+from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -159,7 +161,40 @@ class StyledForm:
                 widget.attrs["aria-invalid"] = "true"
 
 
-class LoginForm(AuthenticationForm):
+class LockoutMixin:
+    """Counts wrong passwords and refuses a locked account or address before trying the password."""
+
+    request: HttpRequest | None
+    cleaned_data: dict[str, Any]
+    user_cache: Any
+    error_messages: dict[str, Any]
+
+    def clean(self) -> dict[str, Any]:
+        from django.contrib.auth import authenticate
+
+        from sanfuwu.audit.services import request_address
+        from sanfuwu.people.lockout import login_failure_record, login_failures_clear, login_refusal
+
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is None or not password:
+            return self.cleaned_data
+        address = request_address(self.request)
+        refusal = login_refusal(username=username, address=address)
+        if refusal:
+            raise ValidationError(refusal, code="locked")
+        self.user_cache = authenticate(self.request, username=username, password=password)
+        if self.user_cache is None:
+            login_failure_record(username=username, address=address)
+            # The failure that locks the account says so at once, not at the next try.
+            refusal = login_refusal(username=username, address=address)
+            raise ValidationError(refusal or self.error_messages["invalid_login"], code="invalid_login")
+        self.confirm_login_allowed(self.user_cache)  # type: ignore[attr-defined]
+        login_failures_clear(username=username)
+        return self.cleaned_data
+
+
+class LoginForm(LockoutMixin, AuthenticationForm):
     """The login form without Django's stock wording ("注意，两者都区分大小写")."""
 
     error_messages = {
@@ -173,6 +208,10 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = gettext_lazy("密码")
         for field in self.fields.values():
             office_messages(field)
+
+
+class AdminLoginForm(LockoutMixin, AdminAuthenticationForm):
+    """The admin's own sign-in counts towards the same lockout as the product's."""
 
 
 def errors_at_fields(form: forms.BaseForm, exc: ValidationError) -> None:

@@ -58,7 +58,7 @@ class PersonImporter(Importer):
         department = read("所属部门", self.departments.find)
         if read.failed:
             return
-        existing = Person.objects.filter(username=row.get("账号")).first()
+        existing = Person.objects.filter(username__iexact=row.get("账号")).first()
         if existing is not None and (
             existing.name,
             existing.region,

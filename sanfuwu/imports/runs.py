@@ -20,6 +20,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanfuwu.audit.models import AuditAction
+from sanfuwu.audit.services import audit_record
 from sanfuwu.core.jobs import queue
 from sanfuwu.imports.engine import Outcome, Progress, import_file
 from sanfuwu.imports.kinds import KINDS, Kind
@@ -176,6 +178,11 @@ def _finish(run: ImportRun, *, state: str, message: str = "") -> None:
     if upload and state != RunState.CHECKED:
         StoredFile.objects.filter(pk=upload).delete()
     queue.get(_progress_key(run.pk))  # reading without peeking removes it
+    if state == RunState.DONE:
+        audit_record(
+            action=AuditAction.IMPORT, obj=run, object_repr=f"{KINDS[run.kind].title}：{run.filename}",
+            actor=run.created_by, note=_summary(run, state),
+        )  # fmt: skip
     if run.created_by_id:
         import_finished_news(
             author=run.created_by, run_id=run.pk, filename=run.filename, state_label=str(RunState(state).label),

@@ -2,14 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from sanfuwu.audit.models import AuditAction
+from sanfuwu.audit.services import audit_record
 from sanfuwu.core.admin_scope import ScopedAdmin
 from sanfuwu.orgs.models import Department
+from sanfuwu.people.lockout import account_unlock, login_failures_clear
 from sanfuwu.people.models import Person, Role, RoleGrant
 from sanfuwu.people.roles import DISTRICT_WIDE
 from sanfuwu.people.scope import scope_of
@@ -44,9 +49,25 @@ class RoleGrantInline(admin.TabularInline):
         return not self._own_record(request, obj) and super().has_delete_permission(request, obj)
 
 
+class ResetPasswordForm(AdminPasswordChangeForm):
+    """重置密码: the owner must replace what the administrator chose at the next login."""
+
+    def save(self, commit: bool = True) -> Any:
+        person = super().save(commit=False)
+        person.must_change_password = person.has_usable_password()
+        if commit:
+            with transaction.atomic():
+                person.save()
+                login_failures_clear(username=person.username)
+                audit_record(action=AuditAction.PASSWORD_RESET, obj=person)
+        return person
+
+
 @admin.register(Person)
 class PersonAdmin(ScopedAdmin, UserAdmin):
     inlines = [RoleGrantInline]
+    change_password_form = ResetPasswordForm
+    actions = ["unlock_logins"]
     list_display = ["username", "name", "unit_name", "title", "is_active"]
     list_filter = ["role_grants__role", "is_active", "department"]
     search_fields = ["username", "name", "phone"]
@@ -95,6 +116,19 @@ class PersonAdmin(ScopedAdmin, UserAdmin):
         elif db_field.name == "department" and not scope.everything:
             kwargs["queryset"] = Department.objects.filter(region__in=scope.region_ids())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change and obj.has_usable_password():
+            obj.must_change_password = True  # the administrator typed it; the owner replaces it
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("解除登录锁定"))
+    def unlock_logins(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        unlocked = [person.name or person.username for person in queryset if account_unlock(person=person)]
+        if unlocked:
+            self.message_user(request, _("已解除锁定：%(names)s") % {"names": "、".join(unlocked)})
+        else:
+            self.message_user(request, _("所选账号没有被锁定。"), level=messages.WARNING)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

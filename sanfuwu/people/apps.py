@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PeopleConfig(AppConfig):
     name = "sanfuwu.people"
     verbose_name = _("人员")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from sanfuwu.people.middleware import mark_seen_at_sign_in
+
+        user_logged_in.connect(mark_seen_at_sign_in, dispatch_uid="sanfuwu.people.seen")

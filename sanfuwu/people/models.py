@@ -3,11 +3,12 @@ from __future__ import annotations
 from datetime import date
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,8 +34,17 @@ phone_validator = RegexValidator(
 )
 
 
+class PersonManager(UserManager["Person"]):
+    def get_by_natural_key(self, username: str | None) -> Person:
+        # 张三 types ZHANGSAN as often as zhangsan; one account answers to both, and no second
+        # account may take the other spelling (the constraint below).
+        return self.get(username__iexact=username)
+
+
 class Person(AbstractUser):
     """A member of staff. Belongs to one unit: a region or a department."""
+
+    objects = PersonManager()  # type: ignore[misc]
 
     name = models.CharField(_("姓名"), max_length=32)
     phone = models.CharField(_("电话"), max_length=24, blank=True, validators=[phone_validator])
@@ -55,17 +65,25 @@ class Person(AbstractUser):
         on_delete=models.PROTECT,
         related_name="people",
     )
+    # Set when someone else chose the password (an administrator creating or resetting the
+    # account): its owner must replace it before doing anything else.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
         ordering = ["id"]
         constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="person_username_ci_unique",
+                violation_error_message=_("该账号已被使用（不区分大小写），请换一个。"),
+            ),
             models.CheckConstraint(
                 condition=Q(region__isnull=True) | Q(department__isnull=True),
                 name="person_one_unit",
                 violation_error_message=_("人员只能属于一个单位：区域或部门，不能同时填写。"),
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -147,3 +165,24 @@ class StandIn(models.Model):
 
     def covers(self, day: date) -> bool:
         return self.cancelled_at is None and self.starts_on <= day <= self.ends_on
+
+
+class LoginFailure(models.Model):
+    """A wrong password, kept for the lockout count (sanfuwu.people.lockout) and cleared, not
+    deleted, by a successful login or an administrator's unlock."""
+
+    username = models.CharField(
+        max_length=150
+    )  # lower-cased: the count follows the account, not its spelling
+    address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    cleared = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "-at"], name="loginfailure_username"),
+            models.Index(fields=["address", "-at"], name="loginfailure_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.address or ''} {self.at:%Y-%m-%d %H:%M}"

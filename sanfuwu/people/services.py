@@ -16,10 +16,20 @@ from sanfuwu.people.scope import scope_of
 
 @transaction.atomic
 def person_set_roles(*, person: Person, roles: Iterable[str]) -> None:
+    from sanfuwu.audit.models import AuditAction
+    from sanfuwu.audit.services import audit_record
+
     wanted: set[str] = {Role(r).value for r in roles}
+    had = set(person.role_grants.values_list("role", flat=True))
     person.role_grants.exclude(role__in=wanted).delete()
-    have = set(person.role_grants.values_list("role", flat=True))
-    RoleGrant.objects.bulk_create([RoleGrant(person=person, role=r) for r in wanted - have])
+    RoleGrant.objects.bulk_create([RoleGrant(person=person, role=r) for r in wanted - had])
+    if had != wanted:
+        audit_record(
+            action=AuditAction.UPDATE,
+            obj=person,
+            before={"roles": sorted(had)},
+            after={"roles": sorted(wanted)},
+        )
     # Admins use the Django admin; nobody else is staff unless set by hand.
     if Role.ADMIN in wanted and not (person.is_staff and person.is_superuser):
         person.is_staff = person.is_superuser = True
@@ -77,7 +87,7 @@ def person_check(
         errors["region"] = _("所选区域不在您的管辖范围内。")
     elif department is not None and not (scope.everything or scope.covers(department.region)):
         errors["department"] = _("所选部门不在您的管辖范围内。")
-    person = Person.objects.filter(username=username).first()
+    person = Person.objects.filter(username__iexact=username).first()
     if person is not None and person.pk == actor.pk:
         errors["username"] = _("不能通过导入修改您自己的账号。")
     elif person is not None and person.is_superuser and not actor.is_superuser:
@@ -146,3 +156,29 @@ def stand_in_cancel(*, actor: Person, stand_in: StandIn) -> StandIn:
         stand_in.cancelled_at = timezone.now()
         stand_in.save(update_fields=["cancelled_at"])
     return stand_in
+
+
+@transaction.atomic
+def person_password_change(*, person: Person, new_password: str) -> None:
+    """The owner chose a new password: whatever an administrator set no longer needs replacing."""
+    from sanfuwu.audit.models import AuditAction
+    from sanfuwu.audit.services import audit_record
+
+    person.set_password(new_password)
+    person.must_change_password = False
+    person.save(update_fields=["password", "must_change_password"])
+    audit_record(action=AuditAction.PASSWORD_CHANGED, obj=person, actor=person)
+
+
+@transaction.atomic
+def person_password_reset(*, person: Person, new_password: str, actor: Person) -> None:
+    """An administrator set the password: the owner must choose their own at the next login."""
+    from sanfuwu.audit.models import AuditAction
+    from sanfuwu.audit.services import audit_record
+    from sanfuwu.people.lockout import login_failures_clear
+
+    person.set_password(new_password)
+    person.must_change_password = True
+    person.save(update_fields=["password", "must_change_password"])
+    login_failures_clear(username=person.username)
+    audit_record(action=AuditAction.PASSWORD_RESET, obj=person, actor=actor)

@@ -11,7 +11,15 @@ from django.shortcuts import redirect
 
 from sanfuwu.targets.accounts import account_of
 
-OPEN_TO_ENTERPRISES = ("/company/", "/logout/", "/i18n/", "/public/", "/static/", "/favicon.ico")
+OPEN_TO_ENTERPRISES = (
+    "/company/",
+    "/logout/",
+    "/password/",
+    "/i18n/",
+    "/public/",
+    "/static/",
+    "/favicon.ico",
+)
 # Staff pages that sit under an open prefix all the same.
 STAFF_UNDER_OPEN = ("/public/refusals/",)
 SESSION_KEY = "sfw_kind"

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from sanfuwu.core.forms import LoginForm
 from sanfuwu.portal.views import (
+    account,
     aftercare,
     common,
     company,
@@ -159,6 +160,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", account.password_change, name="password_change"),
     path("targets/", include((target_patterns, "targets"))),
     path("people/", include((people_patterns, "people"))),
     path("issues/", include((issue_patterns, "issues"))),

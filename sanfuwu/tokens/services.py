@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanfuwu.audit.models import AuditAction
+from sanfuwu.audit.services import audit_record
 from sanfuwu.people.models import Person, Role
 from sanfuwu.tokens.models import ApiToken, TokenScope
 
@@ -52,7 +54,11 @@ def token_create(*, person: Person, name: str, scope: str, days: int) -> Made:
 
 
 def token_revoke(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    now = timezone.now()
+    if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now):
+        audit_record(
+            action=AuditAction.UPDATE, obj=token, before={"revoked_at": None}, after={"revoked_at": now}
+        )
 
 
 def token_authenticate(raw: str) -> ApiToken | None:

@@ -142,7 +142,7 @@ def company_join(request: HttpRequest, key: str) -> HttpResponse:
             except ValidationError as exc:
                 _put_errors(form, exc)
             else:
-                login(request, account.person, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, account.person, backend="sanfuwu.people.backends.AnyCaseBackend")
                 return redirect("company:home")
     return render(request, "company/join.html", {"invite": invite, "form": form}, status=status)
 

@@ -47,7 +47,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind = KINDS[options["kind"]]
-        actor = Person.objects.filter(username=options["user"], is_active=True).first()
+        actor = Person.objects.filter(username__iexact=options["user"], is_active=True).first()
         if actor is None:
             raise CommandError(f"没有账号 {options['user']}。")
         if not kind.allowed(actor):

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", default="admin", help="按哪个账号的可见范围导出（默认 admin）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        person = Person.objects.filter(username=options["user"], is_active=True).first()
+        person = Person.objects.filter(username__iexact=options["user"], is_active=True).first()
         if person is None:
             raise CommandError(f"没有账号 {options['user']}。")
         params = QueryDict(mutable=True)

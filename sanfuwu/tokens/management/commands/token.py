@@ -28,7 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "create":
-            person = Person.objects.filter(username=options["username"], is_active=True).first()
+            person = Person.objects.filter(username__iexact=options["username"], is_active=True).first()
             if person is None:
                 raise CommandError(f"没有在岗人员 {options['username']}。")
             try:
