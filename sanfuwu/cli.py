@@ -15,7 +15,7 @@ WITHOUT_DATABASE = {
     "migrate", "makemigrations", "showmigrations", "sqlmigrate", "squashmigrations", "optimizemigration",
     "check", "shell", "dbshell", "diffsettings", "test", "inspectdb",
     "collectstatic", "findstatic", "compilemessages", "makemessages", "startapp", "startproject",
-    "demo", "template", "workdays",
+    "demo", "template", "workdays", "restore",
 }  # fmt: skip
 
 
