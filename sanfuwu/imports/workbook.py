@@ -265,8 +265,13 @@ class _Xlsx:
         except (zipfile.BadZipFile, OSError):
             raise _not_a_workbook() from None
         limit = max_sheet_bytes()
-        # The shared strings are read whole: bound them before openpyxl does.
-        if any("sharedstrings" in i.filename.lower() and i.file_size > limit // 4 for i in infos):
+        # Every part but the worksheets (the shared strings, styles, the workbook) is read whole:
+        # bound them before openpyxl does. A sheet is read as a stream, bounded below. Sizes are the
+        # zip's own word; a part that claims less than it holds is cut there by zipfile and fails
+        # to parse as damaged, so no claim can make it inflate further.
+        if any(
+            i.file_size > (limit if i.filename.startswith("xl/worksheets/") else limit // 4) for i in infos
+        ):
             raise _too_big()
         # openpyxl's package reading (content types, shared strings, the workbook, its styles),
         # without its read-only worksheet, which parses a whole sheet that does not state its size

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from sanfuwu.coordination.selectors import coordinations_of_issue
 from sanfuwu.core.forms import StyledForm, errors_at_fields
+from sanfuwu.core.headers import served_as_upload
 from sanfuwu.core.routing import reads_from_replica
 from sanfuwu.issues.filters import IssueFilterForm, filter_issues
 from sanfuwu.issues.forms import ACTION_FORMS, IssueForm
@@ -220,5 +221,7 @@ def issue_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileR
     attachment = issue.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404("没有找到该附件")
-    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
-                        as_attachment=not attachment.content_type.startswith("image/"), filename=attachment.name)  # fmt: skip
+    return served_as_upload(FileResponse(
+        attachment.file.open("rb"), content_type=attachment.content_type,
+        as_attachment=not attachment.content_type.startswith("image/"), filename=attachment.name,
+    ))  # fmt: skip

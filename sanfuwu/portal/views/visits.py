@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanfuwu.core.headers import served_as_upload
 from sanfuwu.core.periods import SPANS, month_bounds
 from sanfuwu.core.routing import reads_from_replica
 from sanfuwu.issues.models import Issue
@@ -142,7 +143,9 @@ def visit_photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
     photo = visit.photos.filter(pk=photo_id).first()
     if photo is None:
         raise Http404("没有找到该照片")
-    return FileResponse(photo.file.open("rb"), content_type=photo.content_type, filename=photo.name)
+    return served_as_upload(
+        FileResponse(photo.file.open("rb"), content_type=photo.content_type, filename=photo.name)
+    )
 
 
 @login_required
