@@ -42,7 +42,11 @@ CSRF_TRUSTED_ORIGINS = env_list("SANFUWU_CSRF_TRUSTED_ORIGINS", [])
 
 def _database(url: str) -> dj_database_url.DBConfig:
     """One entry of DATABASES from a URL: postgres://user:password@host:5432/name, sqlite:////path."""
-    database = dj_database_url.parse(url, conn_max_age=env_int("SANFUWU_DB_CONN_MAX_AGE", 0))
+    # Health checks: a kept connection the server dropped (a restart, a failover) is replaced at the
+    # next request instead of failing it.
+    database = dj_database_url.parse(
+        url, conn_max_age=env_int("SANFUWU_DB_CONN_MAX_AGE", 0), conn_health_checks=True
+    )
     if database["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web server read while a long demo build or import writes.
         database["OPTIONS"] = {

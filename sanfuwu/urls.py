@@ -11,6 +11,7 @@ admin.site.site_header = "三服务平台 · 系统配置"
 admin.site.site_title = "三服务平台"
 admin.site.index_title = "系统配置"
 admin.site.login_form = AdminLoginForm
+handler500 = "sanfuwu.portal.refusals.server_error"
 
 urlpatterns = [
     # Pages without our <link rel="icon">, like the admin's, make browsers ask for /favicon.ico.

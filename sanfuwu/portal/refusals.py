@@ -17,13 +17,16 @@ Plain (non-htmx) requests get whole pages: the 4xx/5xx templates say the same th
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import resolve_url
+from django.template import loader
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -109,3 +112,23 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         return refusal_response(message, 403)
     page = render_to_string("403.html", {"exception": message}, request=request)
     return HttpResponse(page, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. A database that cannot be reached is said as such (503, try again shortly), not
+    as a fault of the product; nothing here touches the database itself."""
+    failure = sys.exc_info()[1]
+    if isinstance(failure, OperationalError | InterfaceError):
+        status, reason = 503, _("数据库暂时无法连接，您的操作没有完成，也没有保存。请稍后重试。")
+    else:
+        status, reason = 500, default_reason(500)
+    if request.path.startswith(("/api/", "/open311/")):
+        response: HttpResponse = JsonResponse({"detail": reason}, status=status)
+    elif request.headers.get("HX-Request") == "true":
+        response = refusal_response(reason, status)
+    else:
+        template = "503.html" if status == 503 else "500.html"
+        response = HttpResponse(loader.get_template(template).render({"reason": reason}), status=status)
+    if status == 503:
+        response["Retry-After"] = "10"
+    return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -71,3 +72,41 @@ def test_a_session_write_without_the_csrf_token_is_refused(world: World, leader:
     client.force_login(leader)
     response = client.post(reverse("inbox:read"))
     assert response.status_code == 403
+
+
+def _answer_to_outage(path: str, **headers: str):
+    from django.db import OperationalError
+    from django.test import RequestFactory
+
+    from sanfuwu.portal.refusals import server_error
+
+    request = RequestFactory().get(path, headers=headers)
+    try:
+        raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
+    except OperationalError:
+        return server_error(request)
+
+
+def test_a_database_outage_is_said_plainly_as_503_on_pages_htmx_and_the_api() -> None:
+    import sanfuwu.urls
+
+    assert sanfuwu.urls.handler500 == "sanfuwu.portal.refusals.server_error"
+    page = _answer_to_outage("/issues/")
+    assert page.status_code == 503 and page["Retry-After"] == "10"
+    assert "数据库暂时无法连接" in page.content.decode()
+    partial = _answer_to_outage("/issues/", **{"HX-Request": "true"})
+    assert partial.status_code == 503 and "X-Sfw-Refusal" in partial
+    api = _answer_to_outage("/api/v1/issues")
+    assert api.status_code == 503 and "数据库暂时无法连接" in json.loads(api.content)["detail"]
+
+
+def test_any_other_fault_is_still_a_500() -> None:
+    from django.test import RequestFactory
+
+    from sanfuwu.portal.refusals import server_error
+
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = server_error(RequestFactory().get("/issues/"))
+    assert response.status_code == 500 and "Retry-After" not in response
