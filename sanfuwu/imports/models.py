@@ -47,6 +47,9 @@ class ImportRun(models.Model):
     )
     created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    # host:pid of the process running it: a run left 正在导入 by a process that is gone was cut off
+    # (sanfuwu.imports.runs.import_runs_recover).
+    claimed_by = models.CharField(max_length=80, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=RunState.choices, default=RunState.QUEUED)
     upload = models.ForeignKey(StoredFile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

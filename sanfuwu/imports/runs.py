@@ -9,6 +9,8 @@ transaction is still open.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import tempfile
 import time
 from dataclasses import asdict
@@ -116,7 +118,7 @@ def import_run_execute(*, run_id: int, progress: Progress | None = None) -> Impo
     """The job itself. Claims the run (compare-and-set, so two workers never both run it),
     imports, and records the outcome; a crash is recorded too, and nothing is half-written."""
     claimed = ImportRun.objects.filter(pk=run_id, state=RunState.QUEUED).update(
-        state=RunState.RUNNING, started_at=timezone.now()
+        state=RunState.RUNNING, started_at=timezone.now(), claimed_by=this_process()
     )
     run = ImportRun.objects.select_related("created_by", "upload").get(pk=run_id)
     if not claimed:
@@ -223,3 +225,48 @@ def import_files_forget(*, now: datetime | None = None) -> int:
     stale_reports.update(report=None)
     deleted, _ = StoredFile.objects.filter(pk__in=files).delete()
     return deleted
+
+
+def this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _gone(claimed_by: str, started_at: datetime | None) -> bool:
+    host, _sep, pid = claimed_by.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+    # Another machine's worker: only a run far longer than any import is taken as cut off.
+    return started_at is None or started_at < timezone.now() - timedelta(hours=6)
+
+
+def import_runs_recover() -> int:
+    """At the start of a web server or worker: runs left 正在导入 by a process that no longer exists
+    (killed, or the machine restarted) are marked failed. Their writes were one transaction, which
+    the database rolled back when the process died; the run says so, and the file can be imported
+    again."""
+    failed = 0
+    for run in ImportRun.objects.filter(state=RunState.RUNNING).select_related("created_by", "upload"):
+        if not _gone(run.claimed_by, run.started_at):
+            continue
+        message = _("导入进行中被中断（服务重启或进程终止），没有写入任何数据，请重新导入。")
+        # Compare-and-set: two servers starting at once mark it once.
+        cut = ImportRun.objects.filter(pk=run.pk, state=RunState.RUNNING, claimed_by=run.claimed_by).update(
+            state=RunState.FAILED, message=message, finished_at=timezone.now(), upload=None
+        )
+        if not cut:
+            continue
+        failed += 1
+        if run.upload_id:
+            StoredFile.objects.filter(pk=run.upload_id).delete()
+        if run.created_by_id:
+            import_finished_news(
+                author=run.created_by, run_id=run.pk, filename=run.filename,
+                state_label=str(RunState.FAILED.label), summary=message,
+            )  # fmt: skip
+    return failed

@@ -29,6 +29,7 @@ class Command(BaseCommand):
             raise CommandError(f"{host} 不是本机地址；确需对外服务请加 --public。")
         if options["workers"] < 1 or options["threads"] < 1:
             raise CommandError("--workers 和 --threads 至少为 1。")
+        self._recover()
         if options["workers"] > 1:
             self._serve_with_workers(host, options)
             return
@@ -76,6 +77,13 @@ class Command(BaseCommand):
         code = server.serve(web, jobs=jobs)
         if code:
             sys.exit(code if code > 0 else 128 - code)
+
+    def _recover(self) -> None:
+        from sanfuwu.imports.runs import import_runs_recover
+
+        cut = import_runs_recover()
+        if cut:
+            self.stdout.write(f"上次被中断的导入 {cut} 个，已标记为出错（没有写入任何数据）。")
 
 
 def _is_loopback(host: str) -> bool:

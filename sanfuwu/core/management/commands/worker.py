@@ -17,6 +17,11 @@ class Command(BaseCommand):
             raise CommandError(
                 "未设置 SANFUWU_REDIS_URL：后台任务已由 sanfuwu serve 在进程内运行，无需单独的 worker。"
             )
+        from sanfuwu.imports.runs import import_runs_recover
+
+        cut = import_runs_recover()
+        if cut:
+            self.stdout.write(f"上次被中断的导入 {cut} 个，已标记为出错（没有写入任何数据）。")
         self.stdout.write(f"后台任务进程已启动（{options['workers']} 个线程），Ctrl+C 停止。")
         self.stdout.flush()
         consumer(workers=options["workers"]).run()
