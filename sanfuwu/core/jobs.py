@@ -11,15 +11,21 @@ knows the same jobs whatever started it.
 from __future__ import annotations
 
 import logging
+import os
+import socket
+from datetime import datetime, timedelta
 from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
 from django.conf import settings
 from django.db import close_old_connections
+from django.utils import timezone
 from huey import Huey, RedisHuey, SqliteHuey, crontab
-from huey.api import Task
+from huey.api import PeriodicTask, Task
 from huey.consumer import Consumer
+
+from sanfuwu.core.models import JobInFlight
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +45,58 @@ def _fresh_connection(task: Task) -> None:
     # An immediate job runs inside its caller's request or transaction: leave that connection be.
     if not queue.immediate:
         close_old_connections()
+        if not isinstance(task, PeriodicTask):  # a periodic job comes round again by itself
+            _in_flight_remember(task)
 
 
 @queue.post_execute()
 def _release_connection(task: Task, task_value: object, exc: BaseException | None) -> None:
     if not queue.immediate:
+        JobInFlight.objects.filter(task_id=task.id).delete()
         close_old_connections()
     if exc is not None:
         log.error("job %s failed: %s", task.name, exc)
+
+
+def this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def process_gone(claimed_by: str, started_at: datetime | None, *, other_hosts_after: timedelta) -> bool:
+    """Whether the process named host:pid no longer runs. Only this machine's processes can be
+    asked; another machine's is taken as gone once its work is far older than any should be."""
+    host, _sep, pid = claimed_by.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+    return started_at is None or started_at < timezone.now() - other_hosts_after
+
+
+def _in_flight_remember(task: Task) -> None:
+    JobInFlight.objects.update_or_create(
+        task_id=task.id,
+        defaults={"name": task.name, "message": queue.serialize_task(task), "claimed_by": this_process(),
+                  "started_at": timezone.now()},
+    )  # fmt: skip
+
+
+def jobs_recover() -> int:
+    """At a worker's start: the jobs whose worker died while running them are queued again."""
+    again = 0
+    for job in JobInFlight.objects.all():
+        if not process_gone(job.claimed_by, job.started_at, other_hosts_after=timedelta(hours=6)):
+            continue
+        # Compare-and-set: two workers starting at once queue it once.
+        if JobInFlight.objects.filter(task_id=job.task_id, claimed_by=job.claimed_by).delete()[0]:
+            log.warning("job %s was cut off in %s; queued again", job.name, job.claimed_by)
+            queue.enqueue(queue.deserialize_task(bytes(job.message)))
+            again += 1
+    return again
 
 
 def load_jobs() -> None:

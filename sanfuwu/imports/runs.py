@@ -9,8 +9,6 @@ transaction is still open.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import tempfile
 import time
 from dataclasses import asdict
@@ -24,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from sanfuwu.audit.models import AuditAction
 from sanfuwu.audit.services import audit_record
-from sanfuwu.core.jobs import queue
+from sanfuwu.core.jobs import process_gone, queue, this_process
 from sanfuwu.imports.engine import Outcome, Progress, import_file
 from sanfuwu.imports.kinds import KINDS, Kind
 from sanfuwu.imports.marked import error_workbook
@@ -227,24 +225,6 @@ def import_files_forget(*, now: datetime | None = None) -> int:
     return deleted
 
 
-def this_process() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _gone(claimed_by: str, started_at: datetime | None) -> bool:
-    host, _sep, pid = claimed_by.rpartition(":")
-    if host == socket.gethostname() and pid.isdigit():
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            return False
-        return False
-    # Another machine's worker: only a run far longer than any import is taken as cut off.
-    return started_at is None or started_at < timezone.now() - timedelta(hours=6)
-
-
 def import_runs_recover() -> int:
     """At the start of a web server or worker: runs left 正在导入 by a process that no longer exists
     (killed, or the machine restarted) are marked failed. Their writes were one transaction, which
@@ -252,7 +232,7 @@ def import_runs_recover() -> int:
     again."""
     failed = 0
     for run in ImportRun.objects.filter(state=RunState.RUNNING).select_related("created_by", "upload"):
-        if not _gone(run.claimed_by, run.started_at):
+        if not process_gone(run.claimed_by, run.started_at, other_hosts_after=timedelta(hours=6)):
             continue
         message = _("导入进行中被中断（服务重启或进程终止），没有写入任何数据，请重新导入。")
         # Compare-and-set: two servers starting at once mark it once.

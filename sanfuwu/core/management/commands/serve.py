@@ -79,8 +79,13 @@ class Command(BaseCommand):
             sys.exit(code if code > 0 else 128 - code)
 
     def _recover(self) -> None:
+        from sanfuwu.core.jobs import jobs_recover
         from sanfuwu.imports.runs import import_runs_recover
 
+        if not settings.SANFUWU_REDIS_URL:  # the jobs run in this process: its last life's are its own
+            again = jobs_recover()
+            if again:
+                self.stdout.write(f"上次被中断的后台任务 {again} 个，已重新排队。")
         cut = import_runs_recover()
         if cut:
             self.stdout.write(f"上次被中断的导入 {cut} 个，已标记为出错（没有写入任何数据）。")

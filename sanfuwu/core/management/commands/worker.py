@@ -17,8 +17,12 @@ class Command(BaseCommand):
             raise CommandError(
                 "未设置 SANFUWU_REDIS_URL：后台任务已由 sanfuwu serve 在进程内运行，无需单独的 worker。"
             )
+        from sanfuwu.core.jobs import jobs_recover
         from sanfuwu.imports.runs import import_runs_recover
 
+        again = jobs_recover()
+        if again:
+            self.stdout.write(f"上次被中断的后台任务 {again} 个，已重新排队。")
         cut = import_runs_recover()
         if cut:
             self.stdout.write(f"上次被中断的导入 {cut} 个，已标记为出错（没有写入任何数据）。")
