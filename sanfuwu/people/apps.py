@@ -9,6 +9,6 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from sanfuwu.people.middleware import mark_seen_at_sign_in
+        from sanfuwu.people.middleware import mark_login_time
 
-        user_logged_in.connect(mark_seen_at_sign_in, dispatch_uid="sanfuwu.people.seen")
+        user_logged_in.connect(mark_login_time, dispatch_uid="sanfuwu.people.seen")

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -18,15 +19,32 @@ from django.utils.translation import gettext as _
 from sanfuwu.audit.models import AuditAction
 from sanfuwu.audit.services import audit_record
 
-SEEN_KEY = "sfw_seen"
-# The last request's time is written to the session at most this often: not a write per request.
+# When the person last made a request, kept in a signed cookie rather than the session: a page
+# read writes nothing to the database (on SQLite a long import holds the only write lock, and a
+# page that had to write its session would wait for it). Refreshed at most once a minute.
+SEEN_COOKIE = "sfw_seen"
+SEEN_SALT = "sanfuwu.people.seen"
 SEEN_GRANULARITY = 60
+LOGIN_KEY = "sfw_login_at"  # written with the login's own session write
 OPEN_WHILE_CHANGING = ("/password/", "/logout/", "/static/", "/i18n/", "/favicon.ico")
 
 
-def mark_seen_at_sign_in(sender: object, request: HttpRequest | None, user: object, **kwargs: object) -> None:
+def mark_login_time(sender: object, request: HttpRequest | None, user: object, **kwargs: object) -> None:
     if request is not None and hasattr(request, "session"):
-        request.session[SEEN_KEY] = int(time.time())
+        request.session[LOGIN_KEY] = int(time.time())
+
+
+def seen_cookie_value(at: int) -> str:
+    return signing.dumps(at, salt=SEEN_SALT)
+
+
+def _last_seen(request: HttpRequest) -> int:
+    try:
+        seen = int(signing.loads(request.COOKIES.get(SEEN_COOKIE, ""), salt=SEEN_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        seen = 0
+    login_at = request.session.get(LOGIN_KEY)
+    return max(seen, login_at if isinstance(login_at, int) else int(time.time()))
 
 
 class AccountGuardMiddleware:
@@ -35,19 +53,27 @@ class AccountGuardMiddleware:
 
     def __call__(self, request: HttpRequest) -> Any:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            now = int(time.time())
-            seen = request.session.get(SEEN_KEY)
-            if isinstance(seen, int) and now - seen > settings.SANFUWU_IDLE_SECONDS:
-                audit_record(action=AuditAction.SESSION_EXPIRED, obj=user, actor=user)
-                logout(request)
-                messages.warning(request, _("您已长时间未操作，为安全起见已自动退出，请重新登录。"))
-            else:
-                if not isinstance(seen, int) or now - seen >= SEEN_GRANULARITY:
-                    request.session[SEEN_KEY] = now
-                if user.must_change_password and not request.path_info.startswith(OPEN_WHILE_CHANGING):
-                    return self._to_password_change(request)
-        return self.get_response(request)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        now = int(time.time())
+        seen = _last_seen(request)
+        if now - seen > settings.SANFUWU_IDLE_SECONDS:
+            audit_record(action=AuditAction.SESSION_EXPIRED, obj=user, actor=user)
+            logout(request)
+            messages.warning(request, _("您已长时间未操作，为安全起见已自动退出，请重新登录。"))
+            response = self.get_response(request)
+            response.delete_cookie(SEEN_COOKIE)
+            return response
+        if user.must_change_password and not request.path_info.startswith(OPEN_WHILE_CHANGING):
+            response = self._to_password_change(request)
+        else:
+            response = self.get_response(request)
+        if now - seen >= SEEN_GRANULARITY or SEEN_COOKIE not in request.COOKIES:
+            response.set_cookie(
+                SEEN_COOKIE, seen_cookie_value(now), max_age=settings.SESSION_COOKIE_AGE, httponly=True,
+                samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+            )  # fmt: skip
+        return response
 
     def _to_password_change(self, request: HttpRequest) -> HttpResponse:
         target = reverse("password_change")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from sanfuwu.audit.models import AuditAction, AuditEntry
 from sanfuwu.people.admin import ResetPasswordForm
 from sanfuwu.people.lockout import account_unlock
-from sanfuwu.people.middleware import SEEN_KEY
+from sanfuwu.people.middleware import LOGIN_KEY, SEEN_COOKIE, seen_cookie_value
 from sanfuwu.people.models import LoginFailure, Person, Role
 from tests.conftest import PASSWORD, World, client_for, make_person
 
@@ -196,22 +196,40 @@ def test_a_wrong_current_password_changes_nothing(world: World, leader: Person) 
 def test_an_idle_session_ends_and_says_why(world: World, leader: Person, settings) -> None:
     client = client_for(leader)
     assert client.get(reverse("home")).status_code == 200
+    idle_since = int(time.time()) - settings.SANFUWU_IDLE_SECONDS - 5
     session = client.session
-    session[SEEN_KEY] = int(time.time()) - settings.SANFUWU_IDLE_SECONDS - 5
+    session[LOGIN_KEY] = idle_since
     session.save()
+    client.cookies[SEEN_COOKIE] = seen_cookie_value(idle_since)
     response = client.get(reverse("home"), follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("login"))
     assert "长时间未操作" in response.content.decode()
     assert AuditEntry.objects.filter(action=AuditAction.SESSION_EXPIRED, actor=leader).exists()
 
 
-def test_an_active_session_goes_on(world: World, leader: Person) -> None:
+def test_an_active_session_goes_on_and_a_page_read_writes_no_session(world: World, leader: Person) -> None:
+    from django.contrib.sessions.models import Session
+
+    client = client_for(leader)
+    a_while_ago = int(time.time()) - 600
+    session = client.session
+    session[LOGIN_KEY] = a_while_ago - 3600
+    session.save()
+    client.cookies[SEEN_COOKIE] = seen_cookie_value(a_while_ago)
+    stored = Session.objects.get(pk=session.session_key).session_data
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert response.cookies[SEEN_COOKIE]["httponly"]
+    assert Session.objects.get(pk=session.session_key).session_data == stored
+
+
+def test_a_forged_last_seen_does_not_keep_a_session_alive(world: World, leader: Person, settings) -> None:
     client = client_for(leader)
     session = client.session
-    session[SEEN_KEY] = int(time.time()) - 120
+    session[LOGIN_KEY] = int(time.time()) - settings.SANFUWU_IDLE_SECONDS - 5
     session.save()
-    assert client.get(reverse("home")).status_code == 200
-    assert client.session[SEEN_KEY] >= int(time.time()) - 5
+    client.cookies[SEEN_COOKIE] = str(int(time.time()))  # unsigned
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
 
 
 def test_unlock_of_an_unlocked_account_records_nothing(world: World, leader: Person) -> None:
