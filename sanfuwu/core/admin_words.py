@@ -20,7 +20,7 @@ from django.core import validators
 from django.db.models import Field as ModelField
 from django.db.models import Model
 from django.db.models.fields import BLANK_CHOICE_DASH
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from sanfuwu.core.forms import StyledForm, office_messages
 
@@ -145,6 +145,35 @@ def office_inline(inline_class: type[InlineModelAdmin[Any, Any]]) -> type[Inline
 
 class OfficeAdminSite(admin.AdminSite):
     """admin.site itself (see OfficeAdminConfig): whatever registers here speaks office Chinese."""
+
+    def get_urls(self) -> list[Any]:
+        from django.urls import path
+
+        own = path(
+            "r/<int:content_type_id>/<path:object_id>/",
+            self.admin_view(self.view_on_site),
+            name="view_on_site",
+        )
+        return [own, *(u for u in super().get_urls() if getattr(u, "name", None) != "view_on_site")]
+
+    def view_on_site(self, request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
+        """查看站点: only to an object its model's admin shows this person; "missing" and "not yours"
+        are the same 404 (Django's own shortcut redirects to anything that exists)."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.contrib.contenttypes.views import shortcut
+        from django.http import Http404
+
+        content_type = ContentType.objects.filter(pk=content_type_id).first()
+        model_admin = self._registry.get(content_type.model_class()) if content_type else None  # type: ignore[arg-type]
+        if model_admin is None or not model_admin.has_view_permission(request):
+            raise Http404("没有找到该记录")
+        try:
+            visible = model_admin.get_queryset(request).filter(pk=object_id).exists()
+        except (ValueError, TypeError):
+            visible = False
+        if not visible:
+            raise Http404("没有找到该记录")
+        return shortcut(request, content_type_id, object_id)
 
     def register(
         self,

@@ -7,14 +7,17 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sanfuwu.core.admin_scope import ScopedAdmin
 from sanfuwu.notify.models import Attempt, Delivery, Receiver, RobotKind
 from sanfuwu.notify.outbox import delivery_retry
 from sanfuwu.notify.services import robots_enqueue
+from sanfuwu.orgs.models import Department
+from sanfuwu.people.scope import scope_of
 
 
 class ReceiverForm(forms.ModelForm):
@@ -41,15 +44,40 @@ class ReceiverForm(forms.ModelForm):
         return data
 
 
+def receivers_within(request: HttpRequest) -> QuerySet[Receiver]:
+    """The robots of work groups within one's scope: a region's in it, a department's whose region is."""
+    scope = scope_of(request.user)  # type: ignore[arg-type]
+    if scope.everything:
+        return Receiver.objects.all()
+    ids = scope.region_ids()
+    return Receiver.objects.filter(Q(region_id__in=ids) | Q(department__region_id__in=ids))
+
+
 @admin.register(Receiver)
-class ReceiverAdmin(admin.ModelAdmin):
+class ReceiverAdmin(ScopedAdmin):
     form = ReceiverForm
     list_display = ["name", "kind", "department", "region", "per_minute", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name"]
 
+    def scoped_queryset(self, request: HttpRequest, qs: QuerySet[Any]) -> QuerySet[Any]:
+        return qs.filter(pk__in=receivers_within(request).values("pk"))
 
-class ReadOnly(admin.ModelAdmin):
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        scope = scope_of(request.user)  # type: ignore[arg-type]
+        if db_field.name == "region":
+            kwargs["queryset"] = scope.regions()
+        elif db_field.name == "department" and not scope.everything:
+            kwargs["queryset"] = Department.objects.filter(region_id__in=scope.region_ids())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnly(ScopedAdmin):
+    """Pushes and attempts, seen for the robots within one's scope."""
+
+    def scoped_queryset(self, request: HttpRequest, qs: QuerySet[Any]) -> QuerySet[Any]:
+        return qs.filter(receiver_id__in=receivers_within(request).values("pk"))
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from sanfuwu.core.admin_scope import ScopedAdmin
 from sanfuwu.notify.other_news import review_opened_news
-from sanfuwu.orgs.models import RegionKind
+from sanfuwu.orgs.models import Department, RegionKind
 from sanfuwu.people.models import Person
 from sanfuwu.people.scope import scope_of
 from sanfuwu.scoring.models import (
@@ -101,9 +101,22 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitTarget)
-class UnitTargetAdmin(admin.ModelAdmin):
+class UnitTargetAdmin(ScopedAdmin):
     list_display = ("indicator", "region", "department", "year", "target")
     list_filter = ("indicator", "year")
+
+    def scoped_queryset(self, request: HttpRequest, qs: QuerySet[Any]) -> QuerySet[Any]:
+        scope = scope_of(request.user)  # type: ignore[arg-type]
+        # As the manual values beside them: departments' targets district-wide only.
+        return qs if scope.everything else qs.filter(region_id__in=scope.region_ids())
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        scope = scope_of(request.user)  # type: ignore[arg-type]
+        if db_field.name == "region":
+            kwargs["queryset"] = scope.regions()
+        elif db_field.name == "department" and not scope.everything:
+            kwargs["queryset"] = Department.objects.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 KEY_FIELDS = ("indicator", "region", "department", "month")
