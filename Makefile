@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 PORT ?= 8000
 
-.PHONY: demo serve test test-postgres lint typecheck pytest browser-deps messages bench bench-http api-check clean
+.PHONY: demo serve test test-postgres lint typecheck pytest browser-deps messages bench bench-http api-check reliability clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ test-postgres: $(VENV)/.installed-dev node_modules/.installed browser-deps
 # schemathesis over /api/openapi.json against a served small demo: every phase, every check.
 api-check: $(VENV)/.installed-dev
 	$(BIN)/python tools/api_check.py
+
+# A 10-minute mixed load on a served demo and the fault drills (a private PostgreSQL stopped under
+# writes, a server killed mid-import), written to docs/reliability.md. RELIABILITY_MINUTES, _RATE.
+reliability: $(VENV)/.installed node_modules/.installed
+	$(BIN)/python -m tools.reliability
 
 # Recompile the translations after editing sanfuwu/locale/*/LC_MESSAGES/django.po (needs gettext).
 messages: $(VENV)/.installed

@@ -123,7 +123,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     else:
         status, reason = 500, default_reason(500)
     if request.path.startswith(("/api/", "/open311/")):
-        response: HttpResponse = JsonResponse({"detail": reason}, status=status)
+        response: HttpResponse = JsonResponse(
+            {"detail": reason}, status=status, json_dumps_params={"ensure_ascii": False}
+        )
     elif request.headers.get("HX-Request") == "true":
         response = refusal_response(reason, status)
     else:
