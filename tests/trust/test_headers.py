@@ -110,3 +110,25 @@ def test_any_other_fault_is_still_a_500() -> None:
     except ValueError:
         response = server_error(RequestFactory().get("/issues/"))
     assert response.status_code == 500 and "Retry-After" not in response
+
+
+def test_only_the_token_interfaces_are_exempt_from_csrf() -> None:
+    """A page a session can write through checks the CSRF token; only the API and Open311, which
+    take no session (a bearer token, an api_key), are exempt."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from sanfuwu.api.api import api
+    from sanfuwu.api.auth import TokenAuth
+
+    exempt: list[str] = []
+
+    def visit(patterns: list[object], namespace: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                visit(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and getattr(p.callback, "csrf_exempt", False):
+                exempt.append(f"{namespace}:{p.name}")
+
+    visit(get_resolver().url_patterns, "")
+    assert exempt and {name.split(":")[0] for name in exempt} <= {"api", "open311"}, exempt
+    assert all(isinstance(auth, TokenAuth) for auth in api.auth), "the API never takes a session"  # type: ignore[union-attr]
