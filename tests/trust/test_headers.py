@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.test import Client
@@ -122,7 +123,7 @@ def test_only_the_token_interfaces_are_exempt_from_csrf() -> None:
 
     exempt: list[str] = []
 
-    def visit(patterns: list[object], namespace: str) -> None:
+    def visit(patterns: Sequence[object], namespace: str) -> None:
         for p in patterns:
             if isinstance(p, URLResolver):
                 visit(p.url_patterns, p.namespace or namespace)
