@@ -74,6 +74,12 @@ def test_a_new_account_changes_its_password_first_and_wrong_passwords_lock_it(
     page.select_option("#id_role_grants-0-role", "dispatcher")
     page.click("input[name=_save]")
     page.wait_for_url(re.compile(r"/admin/people/person/\d+/change/"))
+    page.goto(f"{demo_server}/admin/audit/auditentry/?model=people.person")
+    assert "xinren" in page.locator("#result_list").inner_text()
+    page.screenshot(path=artifacts / "trust-audit-desktop.png", full_page=True)
+    with page.expect_download() as download:
+        page.click("#export-audit")
+    assert download.value.suggested_filename.startswith("审计记录-")
     context.close()
 
     context = browser.new_context(viewport=PHONE)
