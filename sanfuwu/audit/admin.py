@@ -3,15 +3,25 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanfuwu.audit.models import AuditEntry
 from sanfuwu.core.xlsx import SheetSpec, xlsx_stream_response
 from sanfuwu.people.scope import scope_of
+
+
+def object_type(label: str) -> str:
+    """人员 rather than people.person; the label itself for a model that no longer exists."""
+    try:
+        return str(apps.get_model(label)._meta.verbose_name) if label else ""
+    except (LookupError, ValueError):
+        return label
 
 
 def _json(value: Any) -> str:
@@ -22,13 +32,17 @@ def _json(value: Any) -> str:
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read only, for whoever holds "view audit entry": the product has no way to change a row."""
 
-    list_display = ["at", "actor_name", "address", "action", "model", "object_repr", "note"]
+    list_display = ["at", "actor_name", "address", "action", "kind", "object_repr", "note"]
     list_filter = ["action", "model", "channel", ("at", admin.DateFieldListFilter)]
     search_fields = ["actor_name", "object_repr", "object_id", "address", "note"]
     date_hierarchy = "at"
     list_select_related = False
     show_full_result_count = False
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    @admin.display(description=gettext_lazy("对象类型"), ordering="model")
+    def kind(self, entry: AuditEntry) -> str:
+        return object_type(entry.model)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # The whole district's record: only for those who already see the whole district.
@@ -81,7 +95,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
                     e.address or "",
                     e.channel,
                     e.get_action_display(),
-                    e.model,
+                    object_type(e.model),
                     e.object_id,
                     e.object_repr,
                     _json(e.before),

@@ -31,11 +31,11 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人账号"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", db_constraint=False,
     )  # fmt: skip
     # Kept as text too: the row outlives the account, and "命令行" or a token has no account.
-    actor_name = models.CharField(_("操作人名称"), max_length=150, blank=True)
+    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
     address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
     channel = models.CharField(_("途径"), max_length=32, blank=True)
     action = models.CharField(_("动作"), max_length=20, choices=AuditAction.choices)

@@ -75,7 +75,7 @@ def test_a_new_account_changes_its_password_first_and_wrong_passwords_lock_it(
     page.click("input[name=_save]")
     page.wait_for_url(re.compile(r"/admin/people/person/\d+/change/"))
     page.goto(f"{demo_server}/admin/audit/auditentry/?model=people.person")
-    assert "xinren" in page.locator("#result_list").inner_text()
+    assert "新入职调度员" in page.locator("#result_list").inner_text()
     page.screenshot(path=artifacts / "trust-audit-desktop.png", full_page=True)
     with page.expect_download() as download:
         page.click("#export-audit")
@@ -96,7 +96,8 @@ def test_a_new_account_changes_its_password_first_and_wrong_passwords_lock_it(
     page.fill("#id_new_password1", "xinren")
     page.fill("#id_new_password2", "xinren")
     page.click("#change-password")
-    assert "密码长度太短" in page.locator(".invalid-feedback").first.inner_text()
+    reasons = " ".join(page.locator(".invalid-feedback").all_inner_texts())
+    assert "密码长度太短" in reasons and "太相似" in reasons, reasons
     page.screenshot(path=artifacts / "trust-password-change-phone.png", full_page=True)
     page.fill("#id_old_password", "Initial-pass-2026")
     page.fill("#id_new_password1", "Qiantang-river-2026")

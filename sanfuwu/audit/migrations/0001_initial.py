@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='时间')),
-                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='操作人名称')),
+                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='操作人')),
                 ('address', models.GenericIPAddressField(blank=True, null=True, verbose_name='来源地址')),
                 ('channel', models.CharField(blank=True, max_length=32, verbose_name='途径')),
                 ('action', models.CharField(choices=[('create', '新增'), ('update', '修改'), ('delete', '删除'), ('import', '导入'), ('login', '登录'), ('login_failed', '登录失败'), ('locked', '账号锁定'), ('unlocked', '解除锁定'), ('logout', '退出'), ('password_changed', '修改密码'), ('password_reset', '重置密码'), ('session_expired', '超时退出')], max_length=20, verbose_name='动作')),
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('before', models.JSONField(blank=True, encoder=django.core.serializers.json.DjangoJSONEncoder, null=True, verbose_name='修改前')),
                 ('after', models.JSONField(blank=True, encoder=django.core.serializers.json.DjangoJSONEncoder, null=True, verbose_name='修改后')),
                 ('note', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
+                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人账号')),
             ],
             options={
                 'verbose_name': '审计记录',
