@@ -20,6 +20,7 @@ class Origin:
     channel: str = ""
     actor_name: str = ""
     enabled: bool = True
+    actor: Any = None
 
 
 _origin: ContextVar[Origin | None] = ContextVar("sanfuwu_audit_origin", default=None)
@@ -30,9 +31,11 @@ def current_origin() -> Origin:
 
 
 @contextmanager
-def acting_as(*, channel: str, actor_name: str) -> Iterator[None]:
-    """For commands and jobs: the rows they write name them."""
-    token = _origin.set(Origin(channel=channel, actor_name=actor_name))
+def acting_as(*, channel: str, actor_name: str, actor: Any = None) -> Iterator[None]:
+    """For commands and jobs: the rows they write name them, or the person they act for."""
+    current = _origin.get()
+    token = _origin.set(Origin(request=current.request if current else None, channel=channel,
+                               actor_name=actor_name, actor=actor))  # fmt: skip
     try:
         yield
     finally:

@@ -10,6 +10,8 @@ from sanfuwu.audit.models import AuditAction, AuditEntry
 
 
 def _actor(origin: Origin) -> tuple[Any, str]:
+    if origin.actor is not None:
+        return origin.actor, origin.actor_name or origin.actor.name or origin.actor.username
     request = origin.request
     if request is None:
         return None, origin.actor_name

@@ -31,6 +31,8 @@ AUDITED = [
 ]  # fmt: skip
 # Secrets are never copied into the audit, only that they changed; bookkeeping fields not at all.
 SECRET = {"password", "key_hash", "secret", "webhook_secret", "token"}
+# A robot's webhook address carries its access key (access_token=…, key=…): enough to post as it.
+SECRET_OF_MODEL = {"notify.receiver": {"url"}}
 SKIPPED = {"last_login", "last_used_at", "updated_at", "boundary", "search_text"}
 _BEFORE = "_audit_before"
 
@@ -46,7 +48,8 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
         if field.name in SKIPPED:
             continue
         value = getattr(instance, field.attname)
-        values[field.name] = _masked(value) if field.name in SECRET and value else value
+        secret = field.name in SECRET or field.name in SECRET_OF_MODEL.get(instance._meta.label_lower, ())
+        values[field.name] = _masked(value) if secret and value else value
     return values
 
 

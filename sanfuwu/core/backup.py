@@ -109,7 +109,7 @@ def backup_write(out: Path) -> dict[str, Any]:
     media = Path(settings.MEDIA_ROOT)
     manifest: dict[str, Any] = {
         "format": FORMAT, "engine": _engine(), "created_at": timezone.now().isoformat(),
-        "tables": {}, "media": media_checksum(media),
+        "tables": {}, "media": {},
     }  # fmt: skip
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out.parent) as work:
@@ -127,13 +127,27 @@ def backup_write(out: Path) -> dict[str, Any]:
             manifest["tables"] = _pg_dump_with_sums(dump)
         staged = Path(work) / "archive.tar"
         with tarfile.open(staged, "w") as tar:
-            data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
-            info = tarfile.TarInfo("manifest.json")
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
             tar.add(dump, arcname=dump.name)
+            # The files' sum is taken from the very bytes put in the archive: an upload meanwhile
+            # is either in both or in neither.
+            digest, count = hashlib.sha256(), 0
             for path in _media_files(media):
-                tar.add(path, arcname=f"media/{path.relative_to(media)}")
+                try:
+                    data = path.read_bytes()
+                except FileNotFoundError:  # deleted since it was listed
+                    continue
+                name = str(path.relative_to(media))
+                digest.update(name.encode() + b"\0")
+                digest.update(hashlib.sha256(data).digest())
+                count += 1
+                info = tarfile.TarInfo(f"media/{name}")
+                info.size, info.mtime = len(data), int(path.stat().st_mtime)
+                tar.addfile(info, io.BytesIO(data))
+            manifest["media"] = {"files": count, "sha256": digest.hexdigest()}
+            member = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+            info = tarfile.TarInfo("manifest.json")
+            info.size = len(member)
+            tar.addfile(info, io.BytesIO(member))
         os.replace(staged, out)
     return manifest
 
@@ -176,11 +190,20 @@ def backup_restore(archive: Path) -> dict[str, Any]:
         raise BackupError(f"备份来自 {manifest['engine']}，当前数据库是 {_engine()}，不能直接恢复")
     media = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(dir=media.parent) as work, tarfile.open(archive, "r") as tar:
+        links = [m.name for m in tar.getmembers() if m.issym() or m.islnk()]
+        if links:  # a link in media/ could later serve the secret key as an attachment
+            raise BackupError(f"备份文件中有链接，没有恢复任何数据：{'、'.join(links[:5])}")
         try:
             tar.extractall(work, filter="data")  # no member may land outside `work`
         except tarfile.TarError as exc:
             raise BackupError(f"备份文件中有不安全或损坏的内容，没有恢复任何数据：{exc}") from exc
         dump = Path(work) / (SQLITE_MEMBER if manifest["engine"] == "sqlite" else PG_MEMBER)
+        restored_media = Path(work) / "media"
+        # Checked before anything live is touched: a damaged archive replaces nothing.
+        if media_checksum(restored_media) != manifest["media"]:
+            raise BackupError("备份中的上传文件与清单不一致，没有恢复任何数据")
+        if manifest["engine"] == "sqlite" and _sqlite_sums(dump) != manifest["tables"]:
+            raise BackupError("备份中的数据库与清单不一致，没有恢复任何数据")
         if manifest["engine"] == "sqlite":
             connections.close_all()
             source = sqlite3.connect(dump)
@@ -195,7 +218,6 @@ def backup_restore(archive: Path) -> dict[str, Any]:
             connections.close_all()
             args, env = _pg_args("pg_restore")
             _run([*args, "--clean", "--if-exists", "--no-owner", "--single-transaction", str(dump)], env)
-        restored_media = Path(work) / "media"
         old = Path(work) / "media-before"
         if media.exists():
             os.replace(media, old)

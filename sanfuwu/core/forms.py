@@ -173,24 +173,34 @@ class LockoutMixin:
         from django.contrib.auth import authenticate
 
         from sanfuwu.audit.services import request_address
-        from sanfuwu.people.lockout import login_failure_record, login_failures_clear, login_refusal
+        from sanfuwu.people.lockout import (
+            account_of_login,
+            login_attempt_begin,
+            login_failure_confirm,
+            login_failures_clear,
+            login_key,
+            login_refusal,
+        )
 
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is None or not password:
             return self.cleaned_data
         address = request_address(self.request)
-        refusal = login_refusal(username=username, address=address)
+        person = account_of_login(username)
+        key = login_key(username, person)
+        refusal = login_refusal(key=key, address=address)
         if refusal:
             raise ValidationError(refusal, code="locked")
+        login_attempt_begin(key=key, address=address)
         self.user_cache = authenticate(self.request, username=username, password=password)
         if self.user_cache is None:
-            login_failure_record(username=username, address=address)
+            login_failure_confirm(key=key, person=person)
             # The failure that locks the account says so at once, not at the next try.
-            refusal = login_refusal(username=username, address=address)
+            refusal = login_refusal(key=key, address=address)
             raise ValidationError(refusal or self.error_messages["invalid_login"], code="invalid_login")
         self.confirm_login_allowed(self.user_cache)  # type: ignore[attr-defined]
-        login_failures_clear(username=username)
+        login_failures_clear(username=key)
         return self.cleaned_data
 
 

@@ -52,8 +52,9 @@ def _fresh_connection(task: Task) -> None:
 @queue.post_execute()
 def _release_connection(task: Task, task_value: object, exc: BaseException | None) -> None:
     if not queue.immediate:
-        JobInFlight.objects.filter(task_id=task.id).delete()
+        # A connection the database dropped (the job may have failed for it) is replaced first.
         close_old_connections()
+        JobInFlight.objects.filter(task_id=task.id).delete()
     if exc is not None:
         log.error("job %s failed: %s", task.name, exc)
 
@@ -63,9 +64,13 @@ def this_process() -> str:
 
 
 def process_gone(claimed_by: str, started_at: datetime | None, *, other_hosts_after: timedelta) -> bool:
-    """Whether the process named host:pid no longer runs. Only this machine's processes can be
-    asked; another machine's is taken as gone once its work is far older than any should be."""
+    """Whether the process named host:pid no longer runs, asked as a server or worker starts. Only
+    this machine's processes can be asked; another machine's is taken as gone once its work is far
+    older than any should be. Our own pid is a predecessor's (a container restarted as pid 1 again):
+    nothing of ours runs yet."""
     host, _sep, pid = claimed_by.rpartition(":")
+    if claimed_by == this_process():
+        return True
     if host == socket.gethostname() and pid.isdigit():
         try:
             os.kill(int(pid), 0)

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanfuwu.audit.context import acting_as
 from sanfuwu.audit.models import AuditAction
 from sanfuwu.audit.services import audit_record
 from sanfuwu.core.jobs import process_gone, queue, this_process
@@ -132,7 +133,9 @@ def import_run_execute(*, run_id: int, progress: Progress | None = None) -> Impo
 
     try:
         importer = kind.importer(actor=run.created_by, dry_run=run.dry_run)
-        outcome = import_file(importer, data, progress=both, filename=run.filename, checked=run.confirmed)
+        # Rows a worker writes name the person who handed the file in, not the worker.
+        with acting_as(channel="import", actor_name=run.created_by.name, actor=run.created_by):
+            outcome = import_file(importer, data, progress=both, filename=run.filename, checked=run.confirmed)
     except FileRefused as refused:
         _finish(run, state=RunState.REFUSED, message=str(refused))
     except Exception as crash:  # recorded for the person waiting on the page, then re-raised for the log
@@ -169,6 +172,10 @@ def _record(run: ImportRun, outcome: Outcome, data: bytes) -> None:
 
 
 def _finish(run: ImportRun, *, state: str, message: str = "") -> None:
+    # Compare-and-set: a run another server already marked as cut off stays as it was told.
+    if not ImportRun.objects.filter(pk=run.pk, state=RunState.RUNNING, claimed_by=run.claimed_by).exists():
+        log.warning("import %s was settled elsewhere meanwhile; its outcome here is dropped", run.pk)
+        return
     run.state, run.message, run.finished_at = state, message, timezone.now()
     upload = run.upload_id
     # A checked file waits for its confirmation; any other file has served its purpose.

@@ -122,7 +122,7 @@ class PersonAdmin(ScopedAdmin, UserAdmin):
             obj.must_change_password = True  # the administrator typed it; the owner replaces it
         super().save_model(request, obj, form, change)
 
-    @admin.action(description=_("解除登录锁定"))
+    @admin.action(description=_("解除登录锁定"), permissions=["change"])
     def unlock_logins(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         unlocked = [person.name or person.username for person in queryset if account_unlock(person=person)]
         if unlocked:

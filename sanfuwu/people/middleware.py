@@ -3,6 +3,7 @@ administrator chose is replaced before anything else is done."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -21,12 +22,15 @@ from sanfuwu.audit.services import audit_record
 
 # When the person last made a request, kept in a signed cookie rather than the session: a page
 # read writes nothing to the database (on SQLite a long import holds the only write lock, and a
-# page that had to write its session would wait for it). Refreshed at most once a minute.
+# page that had to write its session would wait for it). Refreshed at most once a minute, and
+# bound to the session it belongs to: another session's cookie is worth nothing here.
 SEEN_COOKIE = "sfw_seen"
 SEEN_SALT = "sanfuwu.people.seen"
 SEEN_GRANULARITY = 60
 LOGIN_KEY = "sfw_login_at"  # written with the login's own session write
 OPEN_WHILE_CHANGING = ("/password/", "/logout/", "/static/", "/i18n/", "/favicon.ico")
+# What a page asks by itself on a timer is not the person at work: it keeps no session alive.
+BACKGROUND_POLLS = frozenset({"inbox:bell", "imports:progress"})
 
 
 def mark_login_time(sender: object, request: HttpRequest | None, user: object, **kwargs: object) -> None:
@@ -34,13 +38,22 @@ def mark_login_time(sender: object, request: HttpRequest | None, user: object, *
         request.session[LOGIN_KEY] = int(time.time())
 
 
-def seen_cookie_value(at: int) -> str:
-    return signing.dumps(at, salt=SEEN_SALT)
+def session_mark(user_pk: object, login_at: object) -> str:
+    return hashlib.sha256(f"{user_pk}:{login_at}".encode()).hexdigest()[:16]
+
+
+def _session_mark(request: HttpRequest) -> str:
+    return session_mark(getattr(getattr(request, "user", None), "pk", ""), request.session.get(LOGIN_KEY, ""))
+
+
+def seen_cookie_value(*, mark: str, at: int) -> str:
+    return signing.dumps([mark, at], salt=SEEN_SALT)
 
 
 def _last_seen(request: HttpRequest) -> int:
     try:
-        seen = int(signing.loads(request.COOKIES.get(SEEN_COOKIE, ""), salt=SEEN_SALT))
+        mark, seen = signing.loads(request.COOKIES.get(SEEN_COOKIE, ""), salt=SEEN_SALT)
+        seen = int(seen) if mark == _session_mark(request) else 0
     except (signing.BadSignature, TypeError, ValueError):
         seen = 0
     login_at = request.session.get(LOGIN_KEY)
@@ -65,13 +78,16 @@ class AccountGuardMiddleware:
             response.delete_cookie(SEEN_COOKIE)
             return response
         if user.must_change_password and not request.path_info.startswith(OPEN_WHILE_CHANGING):
-            response = self._to_password_change(request)
-        else:
-            response = self.get_response(request)
-        if now - seen >= SEEN_GRANULARITY or SEEN_COOKIE not in request.COOKIES:
+            return self._to_password_change(request)
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        background = match is not None and match.view_name in BACKGROUND_POLLS
+        fresh = now - seen < SEEN_GRANULARITY and SEEN_COOKIE in request.COOKIES
+        if not background and not fresh and request.user.is_authenticated:
+            value = seen_cookie_value(mark=_session_mark(request), at=now)
             response.set_cookie(
-                SEEN_COOKIE, seen_cookie_value(now), max_age=settings.SESSION_COOKIE_AGE, httponly=True,
-                samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+                SEEN_COOKIE, value, max_age=settings.SESSION_COOKIE_AGE, httponly=True, samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
             )  # fmt: skip
         return response
 

@@ -147,3 +147,31 @@ def test_only_those_who_see_the_whole_district_read_the_audit(world: World, xias
     assert client.get(reverse("admin:audit_auditentry_changelist")).status_code == 403
     assert client.get(reverse("admin:audit_auditentry_export")).status_code == 403
     assert Client().get(reverse("admin:audit_auditentry_export")).status_code == 302
+
+
+def test_a_robots_webhook_key_never_reaches_the_audit(world: World) -> None:
+    from sanfuwu.notify.models import Receiver
+
+    Receiver.objects.create(name="下沙工作群", kind="wecom", region=world.xiasha,
+                            url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRET-KEY-123",
+                            secret="SECabcdef")  # fmt: skip
+    entry = AuditEntry.objects.get(model="notify.receiver")
+    assert "SECRET-KEY-123" not in str(entry.after) and "SECabcdef" not in str(entry.after)
+    assert (entry.after or {})["url"].startswith("已设置·")
+
+
+def test_rows_an_import_writes_name_the_person_who_handed_it_in(world: World, admin_person: Person) -> None:
+    from sanfuwu.imports.kinds import KINDS
+    from sanfuwu.imports.runs import import_run_create, import_run_execute
+    from tests.imports.helpers import header_of, row_of, workbook
+
+    rows = [row_of("targets", 名称="审计导入社区", 类型="社区", 所属区域="下沙街道")]
+    run = import_run_create(actor=admin_person, kind=KINDS["targets"], filename="一行.xlsx",
+                            data=workbook(header_of("targets"), rows), dry_run=False)  # fmt: skip
+    with acting_as(channel="worker", actor_name="后台任务"):  # as a worker would run it
+        import_run_execute(run_id=run.pk)
+    created = AuditEntry.objects.get(
+        action=AuditAction.CREATE, model="targets.target", object_repr="审计导入社区"
+    )
+    assert created.actor == admin_person and created.channel == "import"
+    assert AuditEntry.objects.filter(action=AuditAction.IMPORT, actor=admin_person).exists()

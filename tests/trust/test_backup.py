@@ -106,3 +106,40 @@ def test_it_never_writes_outside_its_folders_from_a_crafted_archive(
         call_command("restore", str(crafted), "--yes")
     assert not (tmp_path / "escaped.txt").exists() and not (media.parent.parent / "escaped.txt").exists()
     assert manifest["tables"]["targets_target"]["rows"] == Target.objects.count()
+
+
+def _rebuilt(
+    archive: Path, out: Path, *, change: dict[str, bytes] | None = None, link: str | None = None
+) -> Path:
+    with tarfile.open(archive) as source, tarfile.open(out, "w") as tar:
+        for member in source.getmembers():
+            data = source.extractfile(member).read()  # type: ignore[union-attr]
+            data = (change or {}).get(member.name, data)
+            member.size = len(data)
+            tar.addfile(member, io.BytesIO(data))
+        if link:
+            info = tarfile.TarInfo(link)
+            info.type, info.linkname = tarfile.SYMTYPE, "../secret_key"
+            tar.addfile(info)
+    return out
+
+
+def test_it_refuses_an_archive_holding_a_link(world: World, media: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "b.tar"
+    backup_write(archive)
+    crafted = _rebuilt(archive, tmp_path / "link.tar", link="media/issues/2026/照片.png")
+    with pytest.raises(CommandError, match="备份文件中有链接"):
+        call_command("restore", str(crafted), "--yes")
+
+
+def test_a_damaged_archive_replaces_nothing(world: World, media: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "b.tar"
+    backup_write(archive)
+    damaged = _rebuilt(
+        archive, tmp_path / "damaged.tar", change={"media/issues/2026/现场照片.jpg": b"\xff\xd8\xff"}
+    )
+    Category.objects.create(code="after", name="备份之后", default_department=world.jianshe)
+    (media / "later.txt").write_text("之后上传")
+    with pytest.raises(CommandError, match="没有恢复任何数据"):
+        call_command("restore", str(damaged), "--yes")
+    assert Category.objects.filter(code="after").exists() and (media / "later.txt").exists()

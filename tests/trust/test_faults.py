@@ -76,6 +76,35 @@ def test_a_killed_import_writes_nothing_and_is_marked_failed_on_restart(
 def test_a_run_of_a_live_process_is_left_alone(world: World, admin_person: Person) -> None:
     run = import_run_create(actor=admin_person, kind=KINDS["targets"], filename="小.xlsx",
                             data=workbook(header_of("targets"), []), dry_run=False)  # fmt: skip
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        host = this_process().rpartition(":")[0]
+        ImportRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, claimed_by=f"{host}:{alive.pid}")
+        assert import_runs_recover() == 0
+        assert ImportRun.objects.get(pk=run.pk).state == RunState.RUNNING
+    finally:
+        alive.kill()
+        alive.wait()
+
+
+def test_a_run_claimed_by_this_very_pid_is_a_predecessors(world: World, admin_person: Person) -> None:
+    # A container restarted runs its server as the same pid again: what that pid claimed is cut off.
+    run = import_run_create(actor=admin_person, kind=KINDS["targets"], filename="重启.xlsx",
+                            data=workbook(header_of("targets"), []), dry_run=False)  # fmt: skip
     ImportRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, claimed_by=this_process())
-    assert import_runs_recover() == 0
-    assert ImportRun.objects.get(pk=run.pk).state == RunState.RUNNING
+    assert import_runs_recover() == 1
+
+
+def test_a_run_marked_cut_off_keeps_that_outcome_when_its_old_process_finishes(
+    world: World, admin_person: Person
+) -> None:
+    from sanfuwu.imports.runs import _finish
+
+    run = import_run_create(actor=admin_person, kind=KINDS["targets"], filename="迟到.xlsx",
+                            data=workbook(header_of("targets"), []), dry_run=True)  # fmt: skip
+    ImportRun.objects.filter(pk=run.pk).update(
+        state=RunState.FAILED, claimed_by="other-host:1", message="被中断"
+    )
+    run.state, run.claimed_by = RunState.RUNNING, "other-host:1"
+    _finish(run, state=RunState.CHECKED)
+    assert ImportRun.objects.get(pk=run.pk).state == RunState.FAILED

@@ -59,10 +59,15 @@ def test_a_job_whose_worker_died_runs_again_and_its_effect_happens_once(world: W
 @pytest.mark.django_db
 def test_a_job_still_running_elsewhere_is_left_alone(world: World) -> None:
     task = open_category.s("gas", world.jianshe.pk)
-    JobInFlight.objects.create(task_id=task.id, name=task.name, message=queue.serialize_task(task),
-                               claimed_by=f"{os.uname().nodename}:{os.getpid()}")  # fmt: skip
-    assert jobs_recover() == 0 and JobInFlight.objects.count() == 1
-    assert not Category.objects.filter(code="gas").exists()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        JobInFlight.objects.create(task_id=task.id, name=task.name, message=queue.serialize_task(task),
+                                   claimed_by=f"{os.uname().nodename}:{alive.pid}")  # fmt: skip
+        assert jobs_recover() == 0 and JobInFlight.objects.count() == 1
+        assert not Category.objects.filter(code="gas").exists()
+    finally:
+        alive.kill()
+        alive.wait()
 
 
 def _database_url() -> str:

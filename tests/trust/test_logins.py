@@ -13,7 +13,7 @@ from django.urls import reverse
 from sanfuwu.audit.models import AuditAction, AuditEntry
 from sanfuwu.people.admin import ResetPasswordForm
 from sanfuwu.people.lockout import account_unlock
-from sanfuwu.people.middleware import LOGIN_KEY, SEEN_COOKIE, seen_cookie_value
+from sanfuwu.people.middleware import LOGIN_KEY, SEEN_COOKIE, seen_cookie_value, session_mark
 from sanfuwu.people.models import LoginFailure, Person, Role
 from tests.conftest import PASSWORD, World, client_for, make_person
 
@@ -200,7 +200,7 @@ def test_an_idle_session_ends_and_says_why(world: World, leader: Person, setting
     session = client.session
     session[LOGIN_KEY] = idle_since
     session.save()
-    client.cookies[SEEN_COOKIE] = seen_cookie_value(idle_since)
+    client.cookies[SEEN_COOKIE] = seen_cookie_value(mark=session_mark(leader.pk, idle_since), at=idle_since)
     response = client.get(reverse("home"), follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("login"))
     assert "长时间未操作" in response.content.decode()
@@ -215,7 +215,9 @@ def test_an_active_session_goes_on_and_a_page_read_writes_no_session(world: Worl
     session = client.session
     session[LOGIN_KEY] = a_while_ago - 3600
     session.save()
-    client.cookies[SEEN_COOKIE] = seen_cookie_value(a_while_ago)
+    client.cookies[SEEN_COOKIE] = seen_cookie_value(
+        mark=session_mark(leader.pk, a_while_ago - 3600), at=a_while_ago
+    )
     stored = Session.objects.get(pk=session.session_key).session_data
     response = client.get(reverse("home"))
     assert response.status_code == 200
@@ -235,3 +237,67 @@ def test_a_forged_last_seen_does_not_keep_a_session_alive(world: World, leader: 
 def test_unlock_of_an_unlocked_account_records_nothing(world: World, leader: Person) -> None:
     assert account_unlock(person=leader) is False
     assert not AuditEntry.objects.filter(action=AuditAction.UNLOCKED).exists()
+
+
+def _idle_for(client: Client, person: Person, seconds: int, *, cookie_seconds: int | None = None) -> None:
+    """The session as if signed in long ago and last used `seconds` ago."""
+    now = int(time.time())
+    session = client.session
+    session[LOGIN_KEY] = now - 7200
+    session.save()
+    at = now - (cookie_seconds if cookie_seconds is not None else seconds)
+    client.cookies[SEEN_COOKIE] = seen_cookie_value(mark=session_mark(person.pk, now - 7200), at=at)
+
+
+def test_the_bell_polling_by_itself_keeps_no_idle_session_alive(world: World, leader: Person) -> None:
+    client = client_for(leader)
+    _idle_for(client, leader, 600)
+    before = client.cookies[SEEN_COOKIE].value
+    assert client.get(reverse("inbox:bell"), headers={"HX-Request": "true"}).status_code == 200
+    assert client.cookies[SEEN_COOKIE].value == before, "a timer's request is not the person at work"
+    assert client.get(reverse("home")).status_code == 200
+    assert client.cookies[SEEN_COOKIE].value != before
+
+
+def test_another_sessions_last_seen_is_worth_nothing(world: World, leader: Person, settings) -> None:
+    client = client_for(leader)
+    now = int(time.time())
+    session = client.session
+    session[LOGIN_KEY] = now - settings.SANFUWU_IDLE_SECONDS - 60
+    session.save()
+    # Fresh and signed, but made for another sign-in of the same person.
+    client.cookies[SEEN_COOKIE] = seen_cookie_value(mark=session_mark(leader.pk, now - 5), at=now)
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+
+
+def test_failures_count_against_the_account_whatever_its_spelling(world: World, leader: Person) -> None:
+    for spelling in ("LEADER", "Leader", "leader ", "lEaDeR", "leadeR"):
+        attempt(Client(), spelling, "wrong", address=f"10.0.1.{len(spelling)}")
+    assert "该账号已临时锁定" in attempt(Client(), "leader", PASSWORD, address="10.9.9.9").content.decode()
+
+
+def test_unlocking_an_account_frees_the_address_its_failures_came_from(
+    world: World, leader: Person, admin_person: Person, settings
+) -> None:
+    settings.SANFUWU_LOCKOUT_ADDRESS_FAILURES = 6
+    for _ in range(5):
+        attempt(Client(), "leader", "wrong", address="192.0.2.9")
+    attempt(Client(), "nobody", "wrong", address="192.0.2.9")
+    assert (
+        "本机登录失败次数过多" in attempt(Client(), "admin", PASSWORD, address="192.0.2.9").content.decode()
+    )
+    account_unlock(person=leader)
+    assert attempt(Client(), "admin", PASSWORD, address="192.0.2.9").status_code == 302
+
+
+def test_a_failure_on_no_account_records_no_typed_text(world: World) -> None:
+    attempt(Client(), "my-secret-password-typed-in-the-wrong-box", "x")
+    entry = AuditEntry.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert "my-secret" not in entry.object_repr + entry.actor_name and entry.object_repr == "（未知账号）"
+
+
+def test_an_ipv6_address_is_counted_by_its_block(world: World, settings) -> None:
+    settings.SANFUWU_LOCKOUT_ADDRESS_FAILURES = 3
+    for n in range(3):
+        attempt(Client(), f"nobody{n}", "wrong", address=f"2001:db8:1:2::{n + 1}")
+    assert "本机登录失败次数过多" in attempt(Client(), "x", "y", address="2001:db8:1:2::99").content.decode()
