@@ -64,8 +64,8 @@ def _next_year_entered_when_unknown() -> None:
         CalendarYear.objects.get_or_create(year=year, defaults={"note": "测试假定：只有周末休息"})
 
 
-@pytest.fixture
-def world(db: None) -> World:
+def build_world() -> World:
+    """The district below, built in the current transaction (the `world` fixture's, or a module's)."""
     _next_year_entered_when_unknown()
     d = region_create(name="杭州测试区", kind="district", parent=None)
     xiasha = region_create(name="下沙街道", kind="street", parent=d)
@@ -91,6 +91,11 @@ def world(db: None) -> World:
         baiyang_firm=firm("白杨云帆电子有限公司", "330114MA2BYB002", baiyang, baiyang_grid),
         park_firm=firm("医药港康瑞生物科技有限公司", "330114MA2YYG003", park, park_grid),
     )  # fmt: skip
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
 
 
 def make_person(

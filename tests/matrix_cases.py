@@ -38,7 +38,6 @@ from sanfuwu.issues.services import issue_register
 from sanfuwu.issues.workflow import issue_act
 from sanfuwu.notify.models import Attempt, Delivery, Notice, Receiver
 from sanfuwu.orgs.models import Category, Department, Region
-from sanfuwu.orgs.services import region_create
 from sanfuwu.people.models import Person, Role, StandIn
 from sanfuwu.raisers.services import company_raise, public_raise
 from sanfuwu.scoring.models import Indicator, ManualValue, ReviewCriterion, ReviewMeeting, UnitTarget
@@ -57,7 +56,7 @@ from sanfuwu.visits.models import (
     VisitTarget,
 )
 from sanfuwu.workdays.models import CalendarDay, CalendarYear
-from tests.conftest import World, _next_year_entered_when_unknown, make_code, make_person
+from tests.conftest import World, build_world, make_person
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 COMPANY_PASSWORD = "Xingchen#2026"
@@ -140,35 +139,6 @@ def _template_bytes(kind: str) -> bytes:
     found = KINDS[kind]
     template_workbook(found.columns, str(found.title)).save(buffer)
     return buffer.getvalue()
-
-
-def build_world() -> World:
-    """The conftest's district (tests/conftest.py `world`), built here once for the module."""
-    _next_year_entered_when_unknown()
-    d = region_create(name="杭州测试区", kind="district", parent=None)
-    xiasha = region_create(name="下沙街道", kind="street", parent=d)
-    touge = region_create(name="头格社区", kind="community", parent=xiasha)
-    touge_grid = region_create(name="头格第1网格", kind="grid", parent=touge)
-    baiyang = region_create(name="白杨街道", kind="street", parent=d)
-    xinwei = region_create(name="新围村", kind="village", parent=baiyang)
-    baiyang_grid = region_create(name="白杨第1网格", kind="grid", parent=baiyang)
-    park = region_create(name="医药港小镇", kind="park", parent=d)
-    park_grid = region_create(name="医药港第1网格", kind="grid", parent=park)
-    jianshe = Department.objects.create(code="jianshe", name="建设局", region=d)
-
-    def firm(name: str, code: str, region: Region, grid: Region | None) -> Target:
-        return Target.objects.create(
-            kind="enterprise", name=name, credit_code=make_code(code), industry="biomedicine",
-            region=region, grid=grid,
-        )  # fmt: skip
-
-    return World(
-        district=d, xiasha=xiasha, touge=touge, touge_grid=touge_grid, baiyang=baiyang, xinwei=xinwei,
-        baiyang_grid=baiyang_grid, park=park, park_grid=park_grid, jianshe=jianshe,
-        xiasha_firm=firm("下沙星辰制药有限公司", "330114MA2XHA001", touge, touge_grid),
-        baiyang_firm=firm("白杨云帆电子有限公司", "330114MA2BYB002", baiyang, baiyang_grid),
-        park_firm=firm("医药港康瑞生物科技有限公司", "330114MA2YYG003", park, park_grid),
-    )  # fmt: skip
 
 
 def _act(issue: Issue, action: str, actor: Person, **payload: Any) -> Issue:
